@@ -1,0 +1,21 @@
+namespace InvoiceMvc.Domain.Invoices;
+
+/// <summary>
+/// One generated invoice. <see cref="Id"/> is the gapless sequence the number is formatted from,
+/// so "the invoices after id N" is also "the invoices numbered after N".
+/// </summary>
+public sealed class Invoice
+{
+    public long Id { get; init; }
+    public required string InvoiceNumber { get; init; }
+    public long RunId { get; init; }
+    public int Sequence { get; init; }
+    public DateTimeOffset InvoiceDate { get; init; }
+    public required string SellerName { get; init; }
+    public required string BuyerName { get; init; }
+    public decimal Subtotal { get; init; }
+    public decimal VatRate { get; init; }
+    public decimal VatAmount { get; init; }
+    public decimal TotalAmount { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}

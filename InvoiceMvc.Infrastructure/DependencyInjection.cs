@@ -1,0 +1,115 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Generation;
+using InvoiceMvc.Infrastructure.Persistence;
+using InvoiceMvc.Infrastructure.Stats;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace InvoiceMvc.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>PostgreSQL, Redis, Hangfire and the generation pipeline, with every setting validated at start-up.</summary>
+    public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConnectionStringsOptions>().BindConfiguration(ConnectionStringsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Connection strings are needed to build the container itself, so they are checked here too,
+        // with the same message the options validation would give.
+        var postgres = RequireConnectionString(builder.Configuration, "Postgres");
+        var redis = RequireConnectionString(builder.Configuration, "Redis");
+
+        services.TryAddTimeProvider();
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
+        services.AddDbContext<InvoiceDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            // The app must start and keep generating with Redis down: fail fast, reconnect in the background.
+            options.AbortOnConnectFail = false;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            options.ConnectTimeout = 1000;
+            options.SyncTimeout = 1000;
+            options.AsyncTimeout = 1000;
+            options.ConnectRetry = 1;
+            options.ReconnectRetryPolicy = new LinearRetry(500);
+            return ConnectionMultiplexer.Connect(options);
+        });
+
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(postgres), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                // Hangfire owns its schema and creates or upgrades it itself (see docs/decisions/002).
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(200),
+                // A killed worker's job becomes visible again quickly; GenerationRecovery resumes even sooner.
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                UseSlidingInvisibilityTimeout = true,
+            }));
+        if (builder.Configuration.GetValue("Hangfire:ServerEnabled", true))
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.Queues = ["generation", "default"];
+                o.WorkerCount = 4;
+                o.CancellationCheckInterval = TimeSpan.FromMilliseconds(500);
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+            services.AddHostedService<GenerationRecovery>();
+        }
+
+        services.AddSingleton<LiveStateHub>();
+        services.AddSingleton<LiveStateStore>();
+        services.AddHostedService<PostgresEventListener>();
+        services.AddSingleton<StatsCache>();
+        services.AddSingleton(new InvoiceFaker());
+        services.AddScoped<GenerationService>();
+        services.AddScoped<GenerationJob>();
+        services.AddScoped<InvoiceQueries>();
+        return builder;
+    }
+
+    /// <summary>Applies the EF Core migrations: the explicit schema step run by scripts/run.sh (`--migrate`) and by test fixtures.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InvoiceDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static string RequireConnectionString(IConfiguration configuration, string name)
+    {
+        var value = configuration.GetConnectionString(name);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new OptionsValidationException(ConnectionStringsOptions.SectionName, typeof(ConnectionStringsOptions),
+                [$"ConnectionStrings:{name} is required (set it in appsettings or as ConnectionStrings__{name})."]);
+        }
+
+        return value;
+    }
+}

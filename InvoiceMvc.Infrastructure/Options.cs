@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace InvoiceMvc.Infrastructure;
+
+public sealed class GenerationOptions
+{
+    public const string SectionName = "Generation";
+
+    [Range(1, 1000, ErrorMessage = "Generation:RatePerSecond must be between 1 and 1000.")]
+    public int RatePerSecond { get; set; } = 5;
+
+    [Range(1, 86_400, ErrorMessage = "Generation:DurationSeconds must be between 1 and 86400.")]
+    public int DurationSeconds { get; set; } = 300;
+
+    /// <summary>Invoices in one full run: rate x duration (1,500 by default).</summary>
+    public int Target => checked(RatePerSecond * DurationSeconds);
+}
+
+public sealed class InvoicingOptions
+{
+    public const string SectionName = "Invoicing";
+
+    [Range(typeof(decimal), "0", "1", ErrorMessage = "Invoicing:VatRate must be between 0 and 1.")]
+    public decimal VatRate { get; set; } = 0.15m;
+}
+
+public sealed class ConnectionStringsOptions
+{
+    public const string SectionName = "ConnectionStrings";
+
+    [Required(ErrorMessage = "ConnectionStrings:Postgres is required.")]
+    public string Postgres { get; set; } = "";
+
+    [Required(ErrorMessage = "ConnectionStrings:Redis is required.")]
+    public string Redis { get; set; } = "";
+}
+
+public sealed class CacheOptions
+{
+    public const string SectionName = "Cache";
+
+    /// <summary>Prefix of every Redis key, so several deployments (or test fixtures) can share one server.</summary>
+    [Required(ErrorMessage = "Cache:KeyPrefix is required.")]
+    [RegularExpression("^[A-Za-z0-9:_-]{1,64}$", ErrorMessage = "Cache:KeyPrefix must be 1-64 letters, digits, ':', '_' or '-'.")]
+    public string KeyPrefix { get; set; } = "invoicemvc:";
+}

@@ -1,0 +1,52 @@
+using InvoiceMvc.Infrastructure.Generation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace InvoiceMvc.Web.Controllers;
+
+/// <summary>START and STOP. Plain form posts redirect back to the dashboard; other callers get status codes.</summary>
+[Route("generation")]
+[AutoValidateAntiforgeryToken]
+public sealed class GenerationController(GenerationService generation) : Controller
+{
+    [HttpPost("start")]
+    public async Task<IActionResult> Start(CancellationToken cancellationToken)
+    {
+        var result = await generation.StartAsync(cancellationToken);
+        return result switch
+        {
+            StartResult.Started s => Answer(StatusCodes.Status202Accepted, $"Run {s.Run.Id} started: {s.Run.Target} invoices at {s.Run.RatePerSecond}/s.", s.Run.Id),
+            StartResult.AlreadyRunning a => Answer(StatusCodes.Status409Conflict, $"A generation run is already active (run {a.RunId}). Stop it before starting another.", a.RunId),
+            _ => throw new InvalidOperationException("Unknown start result"),
+        };
+    }
+
+    [HttpPost("stop")]
+    public async Task<IActionResult> Stop(CancellationToken cancellationToken)
+    {
+        var result = await generation.StopAsync(cancellationToken);
+        return result switch
+        {
+            StopResult.Stopped s => Answer(StatusCodes.Status200OK, $"Run {s.Run.Id} stopped at {s.Run.Produced} of {s.Run.Target} invoices.", s.Run.Id),
+            StopResult.NothingRunning => Answer(StatusCodes.Status409Conflict, "No generation run is active.", null),
+            _ => throw new InvalidOperationException("Unknown stop result"),
+        };
+    }
+
+    private IActionResult Answer(int status, string message, long? runId)
+    {
+        if (IsPlainFormPost())
+        {
+            TempData["Flash"] = message;
+            return Redirect("/");
+        }
+
+        return status >= 400
+            ? Problem(detail: message, statusCode: status, title: status == 409 ? "Conflict" : null)
+            : StatusCode(status, new { runId, message });
+    }
+
+    // A browser without JavaScript posts a form and expects a page back.
+    private bool IsPlainFormPost() =>
+        !Request.Headers.ContainsKey("HX-Request") && Request.HasFormContentType &&
+        Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (PostgreSQL, Redis, Chromium), starts a private
+# PostgreSQL and Redis on ports that don't clash with scripts/run.sh, runs `dotnet test` on the
+# whole solution, and stops what it started, also on failure. Extra arguments go to dotnet test.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+PG_PORT="${INVOICEMVC_TEST_PG_PORT:-55442}"
+REDIS_PORT="${INVOICEMVC_TEST_REDIS_PORT:-56389}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "[test] installing chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
+fi
+
+trap 'scripts/services.sh down test' EXIT
+eval "$(scripts/services.sh up test "$PG_PORT" "$REDIS_PORT" --fast)"
+unset ConnectionStrings__Postgres ConnectionStrings__Redis
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+set +e
+dotnet test InvoiceMvc.sln -c Release --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+set -e
+# One plain summary line over every test project.
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+p = f = s = 0
+for trx in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(trx).getroot().find(".//{*}Counters")
+    if c is not None:
+        p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+        s += int(c.get("notExecuted", 0))
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+exit $status
