@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace InvoiceMvc.Tests.Fixtures;
+
+/// <summary>
+/// The real app (all its hosted services, Hangfire server included) on its own database and Redis
+/// key prefix, with settings tests choose. <see cref="StartOnRealPortAsync"/> serves it on Kestrel
+/// for clients that need a socket (SSE readers, browsers, a second instance).
+/// </summary>
+public sealed class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public AppFactory(TestDatabase database, string redis, string keyPrefix, IDictionary<string, string?>? settings = null)
+    {
+        Database = database;
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = database.ConnectionString,
+            ["ConnectionStrings:Redis"] = redis,
+            ["Cache:KeyPrefix"] = keyPrefix,
+            ["Generation:RatePerSecond"] = "50",
+            ["Generation:DurationSeconds"] = "2",
+            ["Display:RatePerSecond"] = "10",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[k] = v;
+        }
+    }
+
+    public TestDatabase Database { get; }
+
+    public static async Task<AppFactory> CreateAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
+        new(database, await TestServers.RedisAsync(), $"t{Guid.NewGuid():N}:", settings);
+
+    /// <summary>Serves the app on 127.0.0.1 on a free port; returns its base address.</summary>
+    public Uri StartOnRealPort()
+    {
+        UseKestrel(0);
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        // UseSetting (not ConfigureAppConfiguration) so Program sees the values while it composes services.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using InvoiceMvc.Tests.Fixtures;
+
+namespace InvoiceMvc.Tests.Web;
+
+public sealed class GenerationControllerTests
+{
+    [Fact]
+    public async Task Start_ProducesExactlyTheTargetCount_AndCompletes()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?>
+        {
+            ["Generation:RatePerSecond"] = "50",
+            ["Generation:DurationSeconds"] = "2",
+        });
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var response = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 3,
+            TimeSpan.FromSeconds(20), "the run completes");
+        Assert.Equal(100L, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        Assert.Equal(100L, await db.ScalarAsync<long>("SELECT invoice_count FROM invoice_stats"));
+    }
+
+    [Fact]
+    public async Task Start_ReturnsBadRequest_WithoutAntiforgeryToken()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db);
+        var client = app.CreateClient();
+
+        var response = await client.PostAsync("/generation/start", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs"));
+    }
+}
