@@ -36,7 +36,16 @@ public static class TestServers
             var container = new PostgreSqlBuilder("postgres:15")
                 .WithCommand("-c", "track_commit_timestamp=on", "-c", "fsync=off", "-c", "max_connections=300")
                 .Build();
-            await container.StartAsync();
+            try
+            {
+                await container.StartAsync();
+            }
+            catch (DotNet.Testcontainers.Builders.DockerUnavailableException ex)
+            {
+                throw new InvalidOperationException(
+                    "No PostgreSQL for the tests: run them with scripts/test.sh, or set INVOICEMVC_TEST_POSTGRES, or make Docker reachable.", ex);
+            }
+
             return _postgres = container.GetConnectionString();
         }
         finally

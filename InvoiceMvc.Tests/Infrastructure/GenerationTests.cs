@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using Hangfire;
+using InvoiceMvc.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InvoiceMvc.Tests.Infrastructure;
+
+/// <summary>The generation pipeline end to end: the real app, its Hangfire server, PostgreSQL and Redis.</summary>
+public sealed class GenerationTests
+{
+    [Fact]
+    public async Task TwoRuns_ProduceGaplessSequentialNumbersAcrossRuns()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 100, seconds: 1));
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        for (var run = 1; run <= 2; run++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", token)).StatusCode);
+            var expected = run * 100L;
+            await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs WHERE status = 3") == run,
+                TimeSpan.FromSeconds(20), $"run {run} completes");
+            Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        }
+
+        // ids 1..200, numbers INV-0000001..INV-0000200, each run's sequences 1..100: no gap, no duplicate.
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM (
+              SELECT id, invoice_number, sequence, run_id,
+                     row_number() OVER (ORDER BY id) AS n,
+                     row_number() OVER (PARTITION BY run_id ORDER BY id) AS s
+                FROM invoices) x
+             WHERE id <> n OR invoice_number <> 'INV-' || lpad(n::text, 7, '0') OR sequence <> s
+            """));
+        Assert.Equal(200L, await db.ScalarAsync<long>("SELECT invoice_count FROM invoice_stats"));
+    }
+
+    [Fact]
+    public async Task Stop_NoInvoiceCommitsAfterStopReturns_AndTheJobEndsWellUnderASecond()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 30));
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+        await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 25,
+            TimeSpan.FromSeconds(20), "some invoices are produced");
+
+        var stop = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);
+        var stoppedAt = Stopwatch.StartNew();
+
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        var jobId = await db.ScalarAsync<string>("SELECT job_id FROM generation_runs");
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Eventually.TrueAsync(() => Task.FromResult(monitoring.JobDetails(jobId).History.FirstOrDefault()?.StateName == "Succeeded"),
+            TimeSpan.FromSeconds(5), "the Hangfire job ends");
+        var jobEnded = stoppedAt.Elapsed;
+
+        // Every invoice's commit precedes the commit of the STOP (track_commit_timestamp is on).
+        Assert.True(await db.ScalarAsync<bool>("SELECT current_setting('track_commit_timestamp') = 'on'"));
+        var committedAfterStop = await db.ScalarAsync<long>("""
+            SELECT count(*) FROM invoices i, generation_runs r
+             WHERE pg_xact_commit_timestamp(i.xmin) > pg_xact_commit_timestamp(r.xmin)
+            """);
+        Assert.Equal(0L, committedAfterStop);
+        Assert.Equal(2, await db.ScalarAsync<short>("SELECT status FROM generation_runs"));
+        var produced = await db.ScalarAsync<int>("SELECT produced FROM generation_runs");
+        Assert.Equal((long)produced, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        Assert.True(produced < 1500);
+        Assert.True(jobEnded < TimeSpan.FromSeconds(1), $"the job ended {jobEnded.TotalMilliseconds:0} ms after STOP returned");
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentStarts_CreateExactlyOneRun()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 10, seconds: 60));
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => AntiforgeryClient.PostFormAsync(client, "/generation/start", token)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var conflict = await responses.First(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync();
+        Assert.Contains("already active", conflict, StringComparison.Ordinal);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs"));
+        Assert.Equal(HttpStatusCode.OK, (await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Stop_WithNoActiveRun_Answers409WithAMessage()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db);
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var response = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("No generation run is active", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    internal static Dictionary<string, string?> Fast(int rate, int seconds) => new()
+    {
+        ["Generation:RatePerSecond"] = rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Generation:DurationSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
