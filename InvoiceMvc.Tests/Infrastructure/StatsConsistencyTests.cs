@@ -1,0 +1,51 @@
+using InvoiceMvc.Infrastructure.Stats;
+using InvoiceMvc.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace InvoiceMvc.Tests.Infrastructure;
+
+public sealed class StatsConsistencyTests
+{
+    [Fact]
+    public async Task AfterARun_RedisAndTheStatsRowEqualTheSumsOverTheInvoicesTable()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 100, seconds: 1));
+        var client = app.CreateClient();
+        await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 3, TimeSpan.FromSeconds(20), "the run completes");
+
+        var cache = app.Services.GetRequiredService<StatsCache>();
+        var stats = await cache.GetAsync(CancellationToken.None);
+
+        Assert.Equal(100, stats.Count);
+        Assert.Equal(await db.ScalarAsync<decimal>("SELECT sum(total_amount) FROM invoices"), stats.TotalAmount);
+        Assert.Equal(await db.ScalarAsync<decimal>("SELECT sum(vat_amount) FROM invoices"), stats.TotalVat);
+        Assert.Equal(Math.Round(stats.TotalAmount / 100, 2, MidpointRounding.AwayFromZero), stats.Average);
+        Assert.Equal(await db.ScalarAsync<decimal>("SELECT total_amount FROM invoice_stats"), stats.TotalAmount);
+        // Read from Redis itself, not the fallback: the job kept it current after each commit.
+        var redisCount = (string?)await app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAsync(cache.Key, "count");
+        Assert.Equal("100", redisCount);
+        Assert.Equal(0, cache.Fallbacks);
+    }
+
+    [Fact]
+    public async Task GenerationCarriesOn_WhileRedisIsDown()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var app = new AppFactory(db, redis.ConnectionString, "g:", GenerationTests.Fast(rate: 100, seconds: 1));
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+        await redis.StopAsync();
+
+        await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 3, TimeSpan.FromSeconds(30), "the run completes without Redis");
+
+        Assert.Equal(100L, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        var stats = await app.Services.GetRequiredService<StatsCache>().GetAsync(CancellationToken.None);
+        Assert.Equal(100, stats.Count); // served from PostgreSQL
+        Assert.True(app.Services.GetRequiredService<StatsCache>().Fallbacks >= 1);
+    }
+}
