@@ -57,7 +57,9 @@ public static class DependencyInjection
                 SchemaName = "hangfire",
                 // Hangfire owns its schema and creates or upgrades it itself (see docs/decisions/002).
                 PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromMilliseconds(200),
+                // START must begin at once: wake workers through LISTEN/NOTIFY instead of waiting for a poll.
+                EnableLongPolling = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(500),
                 // A killed worker's job becomes visible again quickly; GenerationRecovery resumes even sooner.
                 InvisibilityTimeout = TimeSpan.FromMinutes(5),
                 UseSlidingInvisibilityTimeout = true,
