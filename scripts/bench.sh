@@ -8,7 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 RATE="${1:-5}"; DURATION="${2:-300}"; PORT="${BENCH_HTTP_PORT:-5090}"
 trap 'kill "$app_pid" 2>/dev/null || true; scripts/services.sh down bench' EXIT
-eval "$(scripts/services.sh up bench 55492 56439)"
+services_env="$(scripts/services.sh up bench 55492 56439)"
+eval "$services_env"
 export ASPNETCORE_ENVIRONMENT=Production Generation__RatePerSecond="$RATE" Generation__DurationSeconds="$DURATION"
 dotnet build InvoiceMvc.Web/InvoiceMvc.Web.csproj -c Release -nologo -v q >/dev/null
 dll=InvoiceMvc.Web/bin/Release/net10.0/InvoiceMvc.Web.dll

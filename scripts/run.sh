@@ -12,7 +12,8 @@ if [ "${1:-}" = "stop" ]; then
   exec scripts/services.sh down app
 fi
 
-eval "$(scripts/services.sh up app "$PG_PORT" "$REDIS_PORT")"
+services_env="$(scripts/services.sh up app "$PG_PORT" "$REDIS_PORT")"
+eval "$services_env"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 

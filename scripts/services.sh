@@ -51,7 +51,11 @@ pg_up() {
   else
     local opts="-c listen_addresses=127.0.0.1 -c port=$port -k $sock -c track_commit_timestamp=on -c max_connections=300"
     [ "$fast" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -o "$opts" -w -t 30 start >/dev/null
+    if ! runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -o "$opts" -w -t 30 start >/dev/null; then
+      log "PostgreSQL did not start on port $port (is the port taken?); its log says:"
+      tail -5 "$pgdata/server.log" >&2
+      exit 1
+    fi
     log "PostgreSQL started on 127.0.0.1:$port"
   fi
   local apppw; apppw="$(secret "$data/invoicemvc.password")"

@@ -16,7 +16,8 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 trap 'scripts/services.sh down test' EXIT
-eval "$(scripts/services.sh up test "$PG_PORT" "$REDIS_PORT" --fast)"
+services_env="$(scripts/services.sh up test "$PG_PORT" "$REDIS_PORT" --fast)"
+eval "$services_env"
 unset ConnectionStrings__Postgres ConnectionStrings__Redis
 
 results="$root/artifacts/test-results"
