@@ -1,5 +1,7 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Infrastructure.Persistence;
@@ -48,11 +50,13 @@ public static class DependencyInjection
             return ConnectionMultiplexer.Connect(options);
         });
 
-        services.AddHangfire((sp, config) => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(postgres), new PostgreSqlStorageOptions
+        // Our own storage and job activator in DI: Hangfire.AspNetCore otherwise resolves the statics
+        // JobStorage.Current and JobActivator.Current, which two apps in one process (tests, or two
+        // hosts) overwrite for each other, so one app's worker would run jobs with the other's services.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<JobStorage>(_ =>
+        {
+            var storageOptions = new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
                 // Hangfire owns its schema and creates or upgrades it itself (see docs/decisions/002).
@@ -63,7 +67,14 @@ public static class DependencyInjection
                 // A killed worker's job becomes visible again quickly; GenerationRecovery resumes even sooner.
                 InvisibilityTimeout = TimeSpan.FromMinutes(5),
                 UseSlidingInvisibilityTimeout = true,
-            }));
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, storageOptions), storageOptions);
+        });
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (builder.Configuration.GetValue("Hangfire:ServerEnabled", true))
         {
             services.AddHangfireServer(o =>

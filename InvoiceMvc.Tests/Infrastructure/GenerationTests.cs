@@ -99,6 +99,27 @@ public sealed class GenerationTests
     }
 
     [Fact]
+    public async Task TwoAppsInOneProcess_EachRunTheirOwnJobsOnTheirOwnDatabase()
+    {
+        // Hangfire keeps a static JobStorage.Current; each app must still use its own storage.
+        await using var dbA = await TestDatabase.CreateAsync();
+        await using var dbB = await TestDatabase.CreateAsync();
+        await using var appA = await AppFactory.CreateAsync(dbA, Fast(rate: 100, seconds: 1));
+        await using var appB = await AppFactory.CreateAsync(dbB, Fast(rate: 50, seconds: 1));
+        var clientA = appA.CreateClient();
+        var clientB = appB.CreateClient();
+        Assert.NotSame(appA.Services.GetRequiredService<JobStorage>(), appB.Services.GetRequiredService<JobStorage>());
+
+        await Task.WhenAll(
+            AntiforgeryClient.PostFormAsync(clientA, "/generation/start", await AntiforgeryClient.FetchTokenAsync(clientA)),
+            AntiforgeryClient.PostFormAsync(clientB, "/generation/start", await AntiforgeryClient.FetchTokenAsync(clientB)));
+
+        await Eventually.TrueAsync(async () => await dbA.ScalarAsync<long>("SELECT count(*) FROM invoices") == 100
+                && await dbB.ScalarAsync<long>("SELECT count(*) FROM invoices") == 50,
+            TimeSpan.FromSeconds(20), "each app completes its own run");
+    }
+
+    [Fact]
     public async Task Stop_WithNoActiveRun_Answers409WithAMessage()
     {
         await using var db = await TestDatabase.CreateAsync();
