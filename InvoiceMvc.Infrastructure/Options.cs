@@ -20,7 +20,9 @@ public sealed class InvoicingOptions
 {
     public const string SectionName = "Invoicing";
 
-    [Range(typeof(decimal), "0", "1", ErrorMessage = "Invoicing:VatRate must be between 0 and 1.")]
+    // Above zero: every invoice must carry positive VAT (a CHECK constraint says so too); at 0.001
+    // the smallest generated subtotal (5.00) still gets 0.01.
+    [Range(typeof(decimal), "0.001", "1", ErrorMessage = "Invoicing:VatRate must be between 0.001 and 1.")]
     public decimal VatRate { get; set; } = 0.15m;
 }
 

@@ -85,8 +85,23 @@ public sealed class GenerationJob(
                 return;
             }
 
-            // Not cancellable: a tick either commits whole or not at all.
-            var result = await InvoiceWriter.TryWriteAsync(connection, run.Id, faker.Next(), vatRate, time.GetUtcNow(), CancellationToken.None);
+            ProducedInvoice? result;
+            try
+            {
+                // Not cancellable: a tick either commits whole or not at all.
+                result = await InvoiceWriter.TryWriteAsync(connection, run.Id, faker.Next(), vatRate, time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
+            {
+                // The database refused the invoice itself (a constraint or a bad value): retrying cannot
+                // help, so the run ends "failed" instead of looping. Lost connections are not caught here:
+                // they end the job, and Hangfire's retry or GenerationRecovery resumes the run later.
+                logger.LogError(ex, "Run {RunId} failed: PostgreSQL refused invoice {Sequence} ({SqlState} {Constraint})",
+                    run.Id, produced + 1, ex.SqlState, ex.ConstraintName);
+                await generation.EndAsync(run.Id, RunStatus.Failed, CancellationToken.None);
+                return;
+            }
+
             if (result is null)
             {
                 return;

@@ -120,6 +120,64 @@ public sealed class GenerationTests
     }
 
     [Fact]
+    public async Task ARunWhoseInvoicesTheDatabaseRefuses_EndsFailed_AndIsNotResumedForever()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 30));
+        var client = app.CreateClient();
+        await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 10, TimeSpan.FromSeconds(20), "invoices are produced");
+
+        // From now on every insert breaks a rule, as a bug in the generator would.
+        await db.ExecuteAsync("ALTER TABLE invoices ADD CONSTRAINT ck_test_refuse_all CHECK (false) NOT VALID");
+
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 4, TimeSpan.FromSeconds(10), "the run ends failed");
+        var produced = await db.ScalarAsync<int>("SELECT produced FROM generation_runs");
+        Assert.Equal((long)produced, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        Assert.Equal((long)produced, await db.ScalarAsync<long>("SELECT invoice_count FROM invoice_stats"));
+        // A failed run frees the slot: START works again.
+        await db.ExecuteAsync("ALTER TABLE invoices DROP CONSTRAINT ck_test_refuse_all");
+        var again = await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task AfterASlowCommit_TheJobCatchesUp_WithoutExceedingTheTargetOrMovingTheEnd()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 4)); // 200 invoices over 3.98 s
+        var client = app.CreateClient();
+        await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 20, TimeSpan.FromSeconds(20), "the run is under way");
+
+        // Hold the stats row for a second: the next commit waits, as behind a slow disk.
+        await using (var blocker = await db.DataSource.OpenConnectionAsync())
+        await using (var tx = await blocker.BeginTransactionAsync())
+        {
+            await using (var lockRow = new Npgsql.NpgsqlCommand("SELECT 1 FROM invoice_stats WHERE id = 1 FOR UPDATE", blocker, tx))
+            {
+                await lockRow.ExecuteNonQueryAsync();
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the stall being simulated, not a wait for a result
+            await tx.CommitAsync();
+        }
+
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 3, TimeSpan.FromSeconds(20), "the run completes");
+        Assert.Equal(200L, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        // The end stays where the schedule put it (first + 199/50 s), give or take scheduling noise...
+        var span = await db.ScalarAsync<double>("SELECT extract(epoch FROM max(pg_xact_commit_timestamp(xmin)) - min(pg_xact_commit_timestamp(xmin)))::float8 FROM invoices");
+        Assert.InRange(span, 3.98 - 0.15, 3.98 + 0.25);
+        // ...because the stalled ticks were produced back to back afterwards (a burst of >= 20 in 200 ms).
+        var burst = await db.ScalarAsync<long>("""
+            SELECT max(n) FROM (
+              SELECT count(*) OVER (ORDER BY pg_xact_commit_timestamp(xmin) RANGE BETWEEN CURRENT ROW AND interval '200 milliseconds' FOLLOWING) AS n
+                FROM invoices) x
+            """);
+        Assert.True(burst >= 20, $"largest number of commits within 200 ms: {burst}");
+    }
+
+    [Fact]
     public async Task Stop_WithNoActiveRun_Answers409WithAMessage()
     {
         await using var db = await TestDatabase.CreateAsync();

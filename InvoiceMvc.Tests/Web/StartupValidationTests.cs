@@ -11,6 +11,7 @@ public sealed class StartupValidationTests
     [InlineData("Generation:DurationSeconds", "0")]
     [InlineData("Invoicing:VatRate", "1.5")]
     [InlineData("Invoicing:VatRate", "-0.1")]
+    [InlineData("Invoicing:VatRate", "0")]
     [InlineData("Cache:KeyPrefix", "bad prefix!")]
     public async Task AnInvalidSetting_FailsStartUp_NamingTheKey(string key, string value)
     {
