@@ -26,14 +26,16 @@ public sealed class GenerationControllerTests
         Assert.Equal(100L, await db.ScalarAsync<long>("SELECT invoice_count FROM invoice_stats"));
     }
 
-    [Fact]
-    public async Task Start_ReturnsBadRequest_WithoutAntiforgeryToken()
+    [Theory]
+    [InlineData("/generation/start")]
+    [InlineData("/generation/stop")]
+    public async Task Controls_ReturnBadRequest_WithoutAntiforgeryToken(string path)
     {
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db);
         var client = app.CreateClient();
 
-        var response = await client.PostAsync("/generation/start", new FormUrlEncodedContent([]));
+        var response = await client.PostAsync(path, new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs"));
