@@ -18,12 +18,15 @@ public sealed class GenerationRecovery(
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
 
-    // Running, silent for a while (a fresh run's job may still be in the queue), and nobody holds its lock.
+    // Running, silent for a while (a fresh run's job may still be in the queue), and nobody holds its
+    // lock. MATERIALIZED so the lock is only tried on those candidates: in a plain WHERE the planner
+    // may call pg_try_advisory_lock first and leave locks behind on runs it then filters out.
     private const string OrphansSql = """
-        SELECT id FROM generation_runs r
-         WHERE status = 1
-           AND coalesce(last_tick_at, started_at) < now() - make_interval(secs => greatest(2.0, 3.0 / rate_per_second))
-           AND pg_try_advisory_lock(@ns, id::int)
+        WITH candidates AS MATERIALIZED (
+            SELECT id FROM generation_runs
+             WHERE status = 1
+               AND coalesce(last_tick_at, started_at) < now() - make_interval(secs => greatest(2.0, 3.0 / rate_per_second)))
+        SELECT id FROM candidates WHERE pg_try_advisory_lock(@ns, id::int)
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,16 +60,14 @@ public sealed class GenerationRecovery(
             }
         }
 
+        // Let go of the probe locks before enqueuing, so the new jobs can take them.
+        await using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection))
+        {
+            await unlock.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         foreach (var runId in resumed)
         {
-            // Let go of the probe lock first so the new job can take it.
-            await using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@ns, @run)", connection))
-            {
-                unlock.Parameters.AddWithValue("ns", GenerationJob.AdvisoryLockNamespace);
-                unlock.Parameters.AddWithValue("run", unchecked((int)runId));
-                await unlock.ExecuteScalarAsync(cancellationToken);
-            }
-
             var jobId = jobs.Enqueue<GenerationJob>(job => job.RunAsync(runId, CancellationToken.None));
             await using var update = new NpgsqlCommand("UPDATE generation_runs SET job_id = @job, last_tick_at = now() WHERE id = @run", connection);
             update.Parameters.AddWithValue("job", jobId);

@@ -28,6 +28,7 @@ public sealed class StatsCache
     private readonly ILogger<StatsCache> _logger;
     private readonly RedisKey _key;
     private long _fallbacks;
+    private int _applyFailing;
 
     public StatsCache(IConnectionMultiplexer redis, NpgsqlDataSource dataSource, IOptions<CacheOptions> options, ILogger<StatsCache> logger)
     {
@@ -55,12 +56,16 @@ public sealed class StatsCache
     {
         try
         {
-            return await SetIfNewerAsync(snapshot);
+            var applied = await SetIfNewerAsync(snapshot);
+            Interlocked.Exchange(ref _applyFailing, 0);
+            return applied;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Generation never waits for the cache: PostgreSQL already holds the truth.
-            _logger.LogWarning("Redis unavailable, stats cache not updated for invoice {InvoiceId}: {Error}", snapshot.LastInvoiceId, ex.Message);
+            // Generation never waits for the cache: PostgreSQL already holds the truth. One warning
+            // per outage, not one per invoice.
+            var level = Interlocked.Exchange(ref _applyFailing, 1) == 0 ? LogLevel.Warning : LogLevel.Debug;
+            _logger.Log(level, "Redis unavailable, stats cache not updated (from invoice {InvoiceId} on): {Error}", snapshot.LastInvoiceId, ex.Message);
             return false;
         }
     }
