@@ -25,12 +25,13 @@
   var reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   var unseen = 0;
+  var returningUntil = 0;     // while the "new invoices" button's smooth scroll runs, the reader counts as at the top
   var beforeSwap = null;
   var statusSeq = 0;
   var pending = null; // { seq, savedStatus, timer } while START/STOP is in flight
 
   function atTop() {
-    return window.scrollY <= TOP_SLACK_PX;
+    return window.scrollY <= TOP_SLACK_PX || Date.now() < returningUntil;
   }
 
   // htmx's SSE extension opens a NEW EventSource (without Last-Event-ID) when the old one is closed,
@@ -115,6 +116,9 @@
   });
 
   window.addEventListener('scroll', function () {
+    if (window.scrollY <= TOP_SLACK_PX) {
+      returningUntil = 0;
+    }
     if (unseen > 0 && atTop()) {
       unseen = 0;
       showNewButton();
@@ -124,6 +128,7 @@
   newButton.addEventListener('click', function () {
     unseen = 0;
     showNewButton();
+    returningUntil = Date.now() + 2000;
     window.scrollTo({ top: 0, behavior: reducedMotion ? 'auto' : 'smooth' });
   });
 
