@@ -30,8 +30,17 @@
   var statusSeq = 0;
   var pending = null; // { seq, savedStatus, timer } while START/STOP is in flight
 
+  var header = document.querySelector('.top');
+
+  // "At the top" = the newest row is in view: below the header where the header is sticky (wide
+  // screens), below the viewport's top edge where it scrolls away (phones).
+  function newestRowVisible() {
+    var floor = getComputedStyle(header).position === 'sticky' ? header.getBoundingClientRect().bottom : 0;
+    return tbody.getBoundingClientRect().top >= floor - TOP_SLACK_PX;
+  }
+
   function atTop() {
-    return window.scrollY <= TOP_SLACK_PX || Date.now() < returningUntil;
+    return newestRowVisible() || Date.now() < returningUntil;
   }
 
   // htmx's SSE extension opens a NEW EventSource (without Last-Event-ID) when the old one is closed,
@@ -116,7 +125,7 @@
   });
 
   window.addEventListener('scroll', function () {
-    if (window.scrollY <= TOP_SLACK_PX) {
+    if (newestRowVisible()) {
       returningUntil = 0;
     }
     if (unseen > 0 && atTop()) {
