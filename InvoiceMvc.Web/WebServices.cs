@@ -1,4 +1,9 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Hangfire;
+using InvoiceMvc.Web.Dashboard;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
 
 namespace InvoiceMvc.Web;
 
@@ -6,9 +11,23 @@ public static class WebServices
 {
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddControllersWithViews();
-        builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
-        builder.Services.AddProblemDetails();
+        var services = builder.Services;
+        services.AddControllersWithViews();
+        services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        services.AddProblemDetails();
+        // Names like "Müller GmbH" stay readable in the HTML (and in every SSE frame) instead of &#xFC;.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+
+        services.AddOptions<DisplayOptions>().BindConfiguration(DisplayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DisplayOptions>, DisplayOptionsValidator>();
+        services.AddMetrics();
+        services.AddSingleton<DashboardMetrics>();
+        services.AddSingleton<DashboardFormatter>();
+        services.AddSingleton<PartialRenderer>();
+        services.AddSingleton<InvoiceFrameCache>();
+        services.AddSingleton<LiveFrames>();
+        services.AddSingleton<Cursors>();
+        services.AddSingleton<DashboardStream>();
         return builder;
     }
 

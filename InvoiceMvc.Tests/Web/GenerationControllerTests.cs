@@ -3,6 +3,7 @@ using InvoiceMvc.Tests.Fixtures;
 
 namespace InvoiceMvc.Tests.Web;
 
+[Collection(nameof(SerialCollection))]
 public sealed class GenerationControllerTests
 {
     [Fact]
@@ -39,5 +40,60 @@ public sealed class GenerationControllerTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs"));
+    }
+
+    [Fact]
+    public async Task StartAndStop_AnswerHtmxWithTheFlashPartial_AndKeepTheStatusCodes()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?>
+        {
+            ["Generation:RatePerSecond"] = "10",
+            ["Generation:DurationSeconds"] = "60",
+        });
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var started = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
+        var again = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
+        var stopped = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);
+        var stopAgain = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token, asHtmx: false);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Contains("<p class=\"flash-message is-ok\">Run 1 started", await started.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("<p class=\"flash-message is-error\">A generation run is already active", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        Assert.Contains("Run 1 stopped at", await stopped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // An API client (no htmx, no text/html) gets problem details.
+        Assert.Equal(HttpStatusCode.Conflict, stopAgain.StatusCode);
+        Assert.Equal("application/problem+json", stopAgain.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task PlainFormPosts_RedirectBackToTheDashboard_WhichShowsTheMessage()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?>
+        {
+            ["Generation:RatePerSecond"] = "10",
+            ["Generation:DurationSeconds"] = "60",
+        });
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/generation/start")
+        {
+            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("__RequestVerificationToken", token)]),
+        };
+        request.Headers.Accept.ParseAdd("text/html");
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        var page = await client.GetStringAsync("/");
+        Assert.Contains("Run 1 started", page, StringComparison.Ordinal);
+        Assert.Matches("id=\"start-button\" class=\"btn btn-start\" disabled=\"disabled\">START<", page);
+        Assert.Matches("id=\"stop-button\" class=\"btn btn-stop\">STOP<", page);
     }
 }

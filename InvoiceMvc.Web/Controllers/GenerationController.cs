@@ -1,9 +1,14 @@
 using InvoiceMvc.Infrastructure.Generation;
+using InvoiceMvc.Web.Models;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InvoiceMvc.Web.Controllers;
 
-/// <summary>START and STOP. Plain form posts redirect back to the dashboard; other callers get status codes.</summary>
+/// <summary>
+/// START and STOP. Three kinds of caller, same status codes: htmx gets the flash partial (the new
+/// state itself arrives over the page's SSE stream), a plain form post is redirected back to the
+/// dashboard, and API clients get JSON or problem details.
+/// </summary>
 [Route("generation")]
 [AutoValidateAntiforgeryToken]
 public sealed class GenerationController(GenerationService generation) : Controller
@@ -34,6 +39,13 @@ public sealed class GenerationController(GenerationService generation) : Control
 
     private IActionResult Answer(int status, string message, long? runId)
     {
+        if (IsHtmx())
+        {
+            var flash = PartialView("_Flash", new FlashView(message, IsError: status >= 400));
+            flash.StatusCode = status;
+            return flash;
+        }
+
         if (IsPlainFormPost())
         {
             TempData["Flash"] = message;
@@ -45,8 +57,9 @@ public sealed class GenerationController(GenerationService generation) : Control
             : StatusCode(status, new { runId, message });
     }
 
+    private bool IsHtmx() => Request.Headers.ContainsKey("HX-Request");
+
     // A browser without JavaScript posts a form and expects a page back.
     private bool IsPlainFormPost() =>
-        !Request.Headers.ContainsKey("HX-Request") && Request.HasFormContentType &&
-        Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        Request.HasFormContentType && Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 }

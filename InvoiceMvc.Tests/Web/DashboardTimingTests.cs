@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using InvoiceMvc.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace InvoiceMvc.Tests.Web;
+
+[Collection(nameof(SerialCollection))]
+public sealed partial class DashboardTimingTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Stream_PacesRowsAtTwoPerSecond_WithinFivePercent_OverTenSeconds()
+    {
+        await using var app = await DashboardApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Generation:RatePerSecond"] = "50",
+            ["Generation:DurationSeconds"] = "4",
+            ["Display:RatePerSecond"] = "2",
+        });
+        await app.StartRunAsync();
+        // The generator is well ahead (and keeps running for a while): the viewer always has a backlog.
+        await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 30, Wait, "30 invoices");
+        await using var stream = await app.StreamAsync("/events?after=0");
+
+        // 21 rows span 20 intervals: 10 s at 2/s, while the generator runs far ahead at 50/s.
+        var rows = new List<SseEvent>();
+        while (rows.Count < 21)
+        {
+            rows.Add((await stream.UntilAsync(e => e.Type == "invoice", Wait, "the next row")).Match);
+        }
+
+        var window = Stopwatch.GetElapsedTime(rows[0].Timestamp, rows[^1].Timestamp);
+        var gaps = rows.Zip(rows.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a.Timestamp, b.Timestamp).TotalMilliseconds).ToList();
+        output.WriteLine($"20 intervals took {window.TotalMilliseconds:0} ms; gaps min {gaps.Min():0} ms, max {gaps.Max():0} ms");
+
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), rows.Select(r => r.InvoiceId));
+        Assert.InRange(window.TotalSeconds, 9.5, 10.5);
+        // Never faster than the rate (a little slack for the client's own scheduling).
+        Assert.All(gaps, g => Assert.True(g >= 400, $"two rows only {g:0} ms apart"));
+    }
+
+    [Fact]
+    public async Task Stats_ReachTheViewerWithin100ms_OfTheInvoiceCommit()
+    {
+        await using var app = await DashboardApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Generation:RatePerSecond"] = "20",
+            ["Generation:DurationSeconds"] = "2",
+        });
+        var serverLatencies = new List<double>();
+        using var listener = ListenToLatency(app, serverLatencies);
+        await using var stream = await app.StreamAsync();
+        await stream.UntilAsync(e => e.Type == "stats", Wait, "the first stats");
+
+        await app.StartRunAsync();
+        var received = new List<(long LastId, DateTimeOffset At)>();
+        while (received.Count == 0 || received[^1].LastId < 40)
+        {
+            var (e, _) = await stream.UntilAsync(e => e.Type == "stats", Wait, "stats up to invoice 40");
+            received.Add((long.Parse(LastId().Match(e.Data).Groups[1].Value, CultureInfo.InvariantCulture), e.ReceivedAt));
+        }
+
+        var committed = new Dictionary<long, DateTimeOffset>();
+        await using (var cmd = app.Database.DataSource.CreateCommand("SELECT id, pg_xact_commit_timestamp(xmin) FROM invoices"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                committed[r.GetInt64(0)] = r.GetFieldValue<DateTimeOffset>(1);
+            }
+        }
+
+        var latencies = received.Select(x => (x.At - committed[x.LastId]).TotalMilliseconds).Order().ToList();
+        var p95 = latencies[(int)Math.Ceiling(latencies.Count * 0.95) - 1];
+        output.WriteLine($"{latencies.Count} stats events: commit -> received median {latencies[latencies.Count / 2]:0.0} ms, p95 {p95:0.0} ms, max {latencies[^1]:0.0} ms");
+        lock (serverLatencies)
+        {
+            output.WriteLine($"server histogram: {serverLatencies.Count} records, max {serverLatencies.DefaultIfEmpty().Max():0.0} ms");
+            Assert.NotEmpty(serverLatencies);
+        }
+
+        Assert.True(latencies.Count >= 20, $"a stats event per commit or close to it (got {latencies.Count} for 40 invoices)");
+        Assert.True(p95 < 100, $"p95 commit-to-viewer latency {p95:0.0} ms");
+    }
+
+    private static MeterListener ListenToLatency(DashboardApp app, List<double> sink)
+    {
+        var factory = app.Service<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                // Only this app's meter: other tests' apps run in the same process.
+                if (instrument.Name == "invoicemvc.dashboard.stats_latency" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (sink)
+            {
+                sink.Add(value);
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+
+    [GeneratedRegex("data-last-invoice-id=\"(\\d+)\"")]
+    private static partial Regex LastId();
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using InvoiceMvc.Infrastructure.Events;
+
+namespace InvoiceMvc.Web.Dashboard;
+
+/// <summary>A parsed query value, or the message a 400 answer gives.</summary>
+public readonly record struct Parsed<T>(T Value, string? Error)
+{
+    public bool IsValid => Error is null;
+}
+
+internal static class Parsed
+{
+    public static Parsed<T> Ok<T>(T value) => new(value, null);
+
+    public static Parsed<T> Bad<T>(string error) => new(default!, error);
+}
+
+/// <summary>
+/// Reads the invoice-id cursors browsers send (after, Last-Event-ID, before) and page sizes. Anything
+/// tampered with (not a number, negative, beyond the newest invoice) gets a message for a 400, never
+/// an exception. "Beyond the newest" is checked against PostgreSQL when this server's view lags, so a
+/// browser moving from one instance to another is never refused an id it really saw.
+/// </summary>
+public sealed class Cursors(LiveStateHub hub, LiveStateStore store)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    /// <summary>The stream's starting cursor: Last-Event-ID wins over ?after=; neither = from the newest invoice now.</summary>
+    public async Task<Parsed<long>> StreamStartAsync(string? lastEventId, string? after, CancellationToken cancellationToken)
+    {
+        var (name, raw) = !string.IsNullOrWhiteSpace(lastEventId) ? ("Last-Event-ID", lastEventId) : ("after", after);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return Parsed.Ok<long>((await CurrentAsync(cancellationToken)).Stats.LastInvoiceId);
+        }
+
+        if (!TryParseId(raw, out var id))
+        {
+            return Parsed.Bad<long>($"{name} must be an invoice id: a whole number from 0 up.");
+        }
+
+        var newest = await NewestAsync(id, cancellationToken);
+        return id <= newest
+            ? Parsed.Ok<long>(id)
+            : Parsed.Bad<long>($"{name}={id} is beyond the newest invoice ({newest}).");
+    }
+
+    /// <summary>Keyset paging: rows strictly older than before (1 up to the newest + 1); missing = from the newest.</summary>
+    public async Task<Parsed<long?>> BeforeAsync(string? before, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(before))
+        {
+            return Parsed.Ok<long?>(null);
+        }
+
+        if (!TryParseId(before, out var id) || id < 1)
+        {
+            return Parsed.Bad<long?>("before must be an invoice id: a whole number from 1 up.");
+        }
+
+        var newest = await NewestAsync(id - 1, cancellationToken);
+        return id - 1 <= newest
+            ? Parsed.Ok<long?>(id)
+            : Parsed.Bad<long?>($"before={id} is beyond the newest invoice ({newest}).");
+    }
+
+    public static Parsed<int> PageSize(string? size)
+    {
+        if (string.IsNullOrWhiteSpace(size))
+        {
+            return Parsed.Ok<int>(DefaultPageSize);
+        }
+
+        return int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPageSize
+            ? Parsed.Ok<int>(n)
+            : Parsed.Bad<int>($"size must be a whole number from 1 to {MaxPageSize}.");
+    }
+
+    /// <summary>This server's live state, read from PostgreSQL if the listener has not delivered one yet.</summary>
+    public async Task<LiveState> CurrentAsync(CancellationToken cancellationToken)
+    {
+        if (hub.Version == 0)
+        {
+            hub.Publish(await store.ReadAsync(cancellationToken));
+        }
+
+        return hub.Current;
+    }
+
+    // Digits only: no sign, no spaces, no exponent, no thousands separators.
+    private static bool TryParseId(string raw, out long id) =>
+        long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out id);
+
+    private async Task<long> NewestAsync(long wanted, CancellationToken cancellationToken)
+    {
+        var newest = (await CurrentAsync(cancellationToken)).Stats.LastInvoiceId;
+        if (wanted <= newest)
+        {
+            return newest;
+        }
+
+        // This server may not have heard of the newest commits yet: ask the truth, and share it.
+        var state = await store.ReadAsync(cancellationToken);
+        hub.Publish(state);
+        return state.Stats.LastInvoiceId;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using InvoiceMvc.Domain.Generation;
+using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Web.Models;
+using Microsoft.Extensions.Options;
+
+namespace InvoiceMvc.Web.Dashboard;
+
+/// <summary>
+/// Turns domain values into what the dashboard shows, in the configured culture and currency and
+/// never in the thread's culture, so every server and every viewer renders the same text.
+/// </summary>
+public sealed class DashboardFormatter
+{
+    private readonly CultureInfo _culture;
+    private readonly string _datePattern;
+
+    public DashboardFormatter(IOptions<DisplayOptions> options)
+    {
+        var o = options.Value;
+        DisplayOptionsValidator.TryGetCulture(o.Culture, out var culture);
+        var custom = (CultureInfo)culture.Clone();
+        if (!string.IsNullOrEmpty(o.Currency) && CurrencySymbols.Find(o.Currency, culture) is { } symbol)
+        {
+            custom.NumberFormat.CurrencySymbol = symbol;
+        }
+
+        _culture = CultureInfo.ReadOnly(custom);
+        _datePattern = _culture.DateTimeFormat.ShortDatePattern + " HH:mm:ss";
+    }
+
+    public CultureInfo Culture => _culture;
+
+    public string Money(decimal amount) => amount.ToString("C2", _culture);
+
+    public string Count(long count) => count.ToString("N0", _culture);
+
+    /// <summary>Invoice times in UTC: the server cannot know each viewer's time zone.</summary>
+    public string Date(DateTimeOffset at) => at.UtcDateTime.ToString(_datePattern, _culture);
+
+    public InvoiceRowView Row(Invoice invoice, bool isNew = false) => new(
+        invoice.Id,
+        invoice.InvoiceNumber,
+        invoice.InvoiceDate.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        Date(invoice.InvoiceDate),
+        invoice.SellerName,
+        invoice.BuyerName,
+        Money(invoice.Subtotal),
+        Money(invoice.VatAmount),
+        Money(invoice.TotalAmount),
+        isNew);
+
+    public StatCardsView Cards(InvoiceStats stats) => new(stats.LastInvoiceId,
+    [
+        new("Total invoices", Count(stats.Count), stats.Count.ToString(CultureInfo.InvariantCulture)),
+        new("Total amount", Money(stats.TotalAmount), stats.TotalAmount.ToString(CultureInfo.InvariantCulture)),
+        new("Total VAT", Money(stats.TotalVat), stats.TotalVat.ToString(CultureInfo.InvariantCulture)),
+        new("Average invoice", Money(stats.Average), stats.Average.ToString(CultureInfo.InvariantCulture)),
+    ]);
+
+    /// <summary>
+    /// The status one viewer sees: the run's state while it runs, else this viewer's own backlog
+    /// (<paramref name="waiting"/> invoices after its cursor), else Idle.
+    /// </summary>
+    public StatusView Status(RunSnapshot? run, long waiting)
+    {
+        if (run is { IsActive: true })
+        {
+            var detail = string.Create(_culture, $"{Count(run.Produced)} of {Count(run.Target)} invoices · {TimeLeft(run.Remaining)} left");
+            return new StatusView(DashboardState.Running, "Running", detail, run.Produced, run.Target, CanStart: false, CanStop: true);
+        }
+
+        if (waiting > 0)
+        {
+            return new StatusView(DashboardState.ProcessingBacklog, $"Processing backlog ({Count(waiting)} waiting)",
+                LastRun(run), 0, 0, CanStart: true, CanStop: false);
+        }
+
+        return new StatusView(DashboardState.Idle, "Idle", LastRun(run), 0, 0, CanStart: true, CanStop: false);
+    }
+
+    private string? LastRun(RunSnapshot? run) => run switch
+    {
+        null => "Press START to generate invoices",
+        { Status: RunStatus.Completed } => $"Last run completed: {Count(run.Produced)} invoices",
+        { Status: RunStatus.Stopped } => $"Last run stopped at {Count(run.Produced)} of {Count(run.Target)} invoices",
+        { Status: RunStatus.Failed } => $"Last run failed at {Count(run.Produced)} of {Count(run.Target)} invoices",
+        _ => null,
+    };
+
+    private static string TimeLeft(TimeSpan remaining)
+    {
+        var seconds = (long)Math.Ceiling(Math.Max(0, remaining.TotalSeconds));
+        var t = TimeSpan.FromSeconds(seconds);
+        return t.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
+            : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes}:{t.Seconds:00}");
+    }
+}

@@ -1,0 +1,101 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace InvoiceMvc.Web.Dashboard;
+
+/// <summary>How the dashboard shows things: the per-viewer row rate and the culture of numbers, money and dates.</summary>
+public sealed class DisplayOptions
+{
+    public const string SectionName = "Display";
+
+    /// <summary>Invoice rows each viewer receives per second (2 by default: readable).</summary>
+    [Range(1, 100, ErrorMessage = "Display:RatePerSecond must be between 1 and 100.")]
+    public int RatePerSecond { get; set; } = 2;
+
+    /// <summary>A specific culture name (en-US, de-DE, ...) for numbers, money and dates.</summary>
+    [Required(ErrorMessage = "Display:Culture is required.")]
+    public string Culture { get; set; } = "en-US";
+
+    /// <summary>ISO 4217 code of the money shown (USD, EUR, ...); empty = the currency of <see cref="Culture"/>.</summary>
+    public string? Currency { get; set; }
+}
+
+/// <summary>Checks what data annotations cannot: that the culture and currency exist on this machine.</summary>
+public sealed class DisplayOptionsValidator : IValidateOptions<DisplayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DisplayOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Culture))
+        {
+            return ValidateOptionsResult.Skip; // the [Required] message covers it
+        }
+
+        if (!TryGetCulture(options.Culture, out var culture))
+        {
+            return ValidateOptionsResult.Fail($"Display:Culture '{options.Culture}' is not a known specific culture (use a name such as en-US or de-DE).");
+        }
+
+        if (!string.IsNullOrEmpty(options.Currency) && CurrencySymbols.Find(options.Currency, culture) is null)
+        {
+            return ValidateOptionsResult.Fail($"Display:Currency '{options.Currency}' is not a known ISO 4217 currency code (use a code such as USD or EUR).");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+
+    internal static bool TryGetCulture(string name, out CultureInfo culture)
+    {
+        try
+        {
+            culture = CultureInfo.GetCultureInfo(name, predefinedOnly: true);
+            return !culture.IsNeutralCulture && !Equals(culture, CultureInfo.InvariantCulture);
+        }
+        catch (CultureNotFoundException)
+        {
+            culture = CultureInfo.InvariantCulture;
+            return false;
+        }
+    }
+}
+
+/// <summary>The symbol of an ISO 4217 currency, as written in the culture closest to the display culture.</summary>
+internal static class CurrencySymbols
+{
+    public static string? Find(string isoCode, CultureInfo display)
+    {
+        if (string.Equals(new RegionInfo(display.Name).ISOCurrencySymbol, isoCode, StringComparison.OrdinalIgnoreCase))
+        {
+            return display.NumberFormat.CurrencySymbol;
+        }
+
+        string? fallback = null;
+        foreach (var culture in CultureInfo.GetCultures(CultureTypes.SpecificCultures))
+        {
+            RegionInfo region;
+            try
+            {
+                region = new RegionInfo(culture.Name);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
+            if (!string.Equals(region.ISOCurrencySymbol, isoCode, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Prefer the display language's own spelling ("$" in en-US, "US$" elsewhere).
+            if (culture.TwoLetterISOLanguageName == display.TwoLetterISOLanguageName)
+            {
+                return culture.NumberFormat.CurrencySymbol;
+            }
+
+            fallback ??= culture.NumberFormat.CurrencySymbol;
+        }
+
+        return fallback;
+    }
+}

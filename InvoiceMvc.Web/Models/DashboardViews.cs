@@ -1,0 +1,57 @@
+namespace InvoiceMvc.Web.Models;
+
+/// <summary>One grid row, already formatted for the display culture.</summary>
+public sealed record InvoiceRowView(
+    long Id,
+    string Number,
+    string DateIso,
+    string Date,
+    string Seller,
+    string Buyer,
+    string Subtotal,
+    string Vat,
+    string Total,
+    bool IsNew);
+
+/// <summary>A page of older rows and what closes it: a loader for the next page, or the end of the list.</summary>
+public sealed record InvoicePageView(IReadOnlyList<InvoiceRowView> Rows, long? NextBefore, int PageSize)
+{
+    /// <summary>True when the oldest invoice ever is on this page (or there are none at all).</summary>
+    public bool IsEnd => NextBefore is null;
+}
+
+/// <summary>One stat card: the formatted value and the raw invariant one for machines (data-value).</summary>
+public sealed record StatCardView(string Label, string Value, string RawValue);
+
+public sealed record StatCardsView(long LastInvoiceId, IReadOnlyList<StatCardView> Cards);
+
+public enum DashboardState
+{
+    Idle,
+    Running,
+    Stopping,
+    ProcessingBacklog,
+}
+
+/// <summary>
+/// What the status line and the buttons show for one viewer. A record, so equal states share one
+/// rendering (the status frame cache is keyed by it) and a stream only sends a status that changed.
+/// </summary>
+public sealed record StatusView(
+    DashboardState State,
+    string Headline,
+    string? Detail,
+    int Produced,
+    int Target,
+    bool CanStart,
+    bool CanStop);
+
+/// <summary>The message shown after START or STOP.</summary>
+public sealed record FlashView(string Message, bool IsError);
+
+public sealed record DashboardPageView(
+    StatusView Status,
+    StatCardsView Cards,
+    InvoicePageView Invoices,
+    long After,
+    string? Flash);
