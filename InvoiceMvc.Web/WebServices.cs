@@ -1,4 +1,5 @@
 using Hangfire;
+using InvoiceMvc.Web.Operations;
 
 namespace InvoiceMvc.Web;
 
@@ -9,6 +10,7 @@ public static class WebServices
         builder.Services.AddControllersWithViews();
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         builder.Services.AddProblemDetails();
+        builder.AddOperations();
         return builder;
     }
 
@@ -25,6 +27,7 @@ public static class WebServices
         app.UseAntiforgery();
         app.UseHangfireDashboard("/hangfire");
         app.MapControllers();
+        app.MapOperations();
         return app;
     }
 }
