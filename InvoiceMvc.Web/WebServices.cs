@@ -24,10 +24,10 @@ public static class WebServices
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.MapOperations();
         app.UseAntiforgery();
         app.UseHangfireDashboard("/hangfire");
         app.MapControllers();
-        app.MapOperations();
         return app;
     }
 }

@@ -1,6 +1,8 @@
+using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace InvoiceMvc.Web.Operations;
 
@@ -17,11 +19,19 @@ public static class OperationsServices
             // Stats fall back to PostgreSQL and streams to polling: Redis down is Degraded, not down.
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], timeout)
             .AddCheck<HangfireHealthCheck>("hangfire", HealthStatus.Unhealthy, [ReadyTag], timeout);
+        builder.Services.AddSingleton<PrometheusExport>();
         return builder;
     }
 
+    /// <summary>Call right after UseRouting, so request durations carry the matched route and cover everything after it.</summary>
     public static WebApplication MapOperations(this WebApplication app)
     {
+        // Resolved now, not at the first scrape: the meter adapter must be listening before the first invoice.
+        var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
+        // Created now so its series are exported (at zero) before the first run, not from the first invoice on.
+        app.Services.GetRequiredService<AppMetrics>();
+        app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
+        app.MapMetrics("/metrics", registry);
         // Liveness checks nothing outside the process: a database outage must not get the app restarted.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync });
