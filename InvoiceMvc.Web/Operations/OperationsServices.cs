@@ -20,6 +20,18 @@ public static class OperationsServices
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], timeout)
             .AddCheck<HangfireHealthCheck>("hangfire", HealthStatus.Unhealthy, [ReadyTag], timeout);
         builder.Services.AddSingleton<PrometheusExport>();
+
+        // One JSON object per line for log shippers outside Development, with scopes so job lines carry
+        // their RunId; people reading a terminal in Development keep the plain console.
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
         return builder;
     }
 
