@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Infrastructure.Persistence;
@@ -93,6 +94,8 @@ public static class DependencyInjection
         services.AddSingleton<LiveStateStore>();
         services.AddHostedService<PostgresEventListener>();
         services.AddSingleton<StatsCache>();
+        services.AddMetrics();
+        services.AddSingleton<AppMetrics>();
         services.AddSingleton(new InvoiceFaker());
         services.AddScoped<GenerationService>();
         services.AddScoped<GenerationJob>();

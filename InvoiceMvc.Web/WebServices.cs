@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Hangfire;
 using InvoiceMvc.Web.Dashboard;
+using InvoiceMvc.Web.Operations;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 
@@ -20,7 +21,6 @@ public static class WebServices
 
         services.AddOptions<DisplayOptions>().BindConfiguration(DisplayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DisplayOptions>, DisplayOptionsValidator>();
-        services.AddMetrics();
         services.AddSingleton<DashboardMetrics>();
         services.AddSingleton<DashboardFormatter>();
         services.AddSingleton<PartialRenderer>();
@@ -28,6 +28,7 @@ public static class WebServices
         services.AddSingleton<LiveFrames>();
         services.AddSingleton<Cursors>();
         services.AddSingleton<DashboardStream>();
+        builder.AddOperations();
         return builder;
     }
 
@@ -41,6 +42,7 @@ public static class WebServices
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.MapOperations();
         app.UseAntiforgery();
         app.UseHangfireDashboard("/hangfire");
         app.MapControllers();

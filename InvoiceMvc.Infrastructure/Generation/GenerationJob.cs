@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Hangfire;
 using InvoiceMvc.Domain.Generation;
+using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Infrastructure.Stats;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,7 @@ public sealed class GenerationJob(
     StatsCache stats,
     LiveStateHub hub,
     GenerationService generation,
+    AppMetrics metrics,
     IOptions<InvoicingOptions> invoicing,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -80,7 +82,8 @@ public sealed class GenerationJob(
         var vatRate = invoicing.Value.VatRate;
         while (produced < run.Target)
         {
-            if (!await WaitUntilDueAsync(run.Id, schedule.DueAt(produced), cancellationToken))
+            var due = schedule.DueAt(produced);
+            if (!await WaitUntilDueAsync(run.Id, due, cancellationToken))
             {
                 return;
             }
@@ -108,6 +111,7 @@ public sealed class GenerationJob(
             }
 
             produced = result.Invoice.Sequence;
+            metrics.InvoiceGenerated(time.GetUtcNow() - due);
             hub.Publish(result.State);
             await stats.ApplyAsync(result.State.Stats);
         }

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using InvoiceMvc.Tests.Fixtures;
+
+namespace InvoiceMvc.Tests.Web;
+
+public sealed partial class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_ExposeTheNamedSeries_AndTheyMoveDuringARun()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var app = new AppFactory(db, redis.ConnectionString, "metrics:", new Dictionary<string, string?>
+        {
+            ["Generation:RatePerSecond"] = "50",
+            ["Generation:DurationSeconds"] = "2",
+        });
+        var client = app.CreateClient();
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var before = await ScrapeAsync(client);
+        Assert.StartsWith("text/plain", before.ContentType, StringComparison.Ordinal);
+        // prometheus-net's meter adapter exports a pushed instrument's series from its first measurement on.
+        Assert.Equal(0, ValueOrZero(before.Body, "invoicemvc_invoices_generated"));
+        Assert.Equal(0, ValueOrZero(before.Body, "invoicemvc_generator_lag_seconds_count"));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", token)).StatusCode);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") == 100, TimeSpan.FromSeconds(20), "100 invoices committed");
+        var after = await Eventually.ValueAsync(() => ScrapeAsync(client),
+            m => ValueOrZero(m.Body, "invoicemvc_invoices_generated") == 100, TimeSpan.FromSeconds(20), "100 invoices counted");
+
+        Assert.Equal(100, Value(after.Body, "invoicemvc_generator_lag_seconds_count"));
+        Assert.True(Value(after.Body, "invoicemvc_generator_lag_seconds_sum") >= 0);
+        // The start request (and the scrapes) are timed per route by prometheus-net's HTTP middleware.
+        Assert.Matches(RequestDurationForStart(), after.Body);
+
+        // Redis down: the dashboard's stats read falls back to PostgreSQL, and the fallback is counted.
+        var fallbacksBefore = Value(after.Body, "invoicemvc_stats_redis_fallbacks");
+        await redis.StopAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        var fallbacksAfter = Value((await ScrapeAsync(client)).Body, "invoicemvc_stats_redis_fallbacks");
+        Assert.True(fallbacksAfter > fallbacksBefore, $"fallbacks {fallbacksBefore} -> {fallbacksAfter}");
+    }
+
+    private static async Task<(string ContentType, string Body)> ScrapeAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/metrics");
+        response.EnsureSuccessStatusCode();
+        return (response.Content.Headers.ContentType?.MediaType ?? "", await response.Content.ReadAsStringAsync());
+    }
+
+    private static double ValueOrZero(string exposition, string series) =>
+        Regex.IsMatch(exposition, $@"^{Regex.Escape(series)}[ {{]", RegexOptions.Multiline) ? Value(exposition, series) : 0;
+
+    /// <summary>The value of an unlabelled series; fails when the series is not exported at all.</summary>
+    private static double Value(string exposition, string series)
+    {
+        var match = Regex.Match(exposition, $@"^{Regex.Escape(series)}(?:\{{[^}}]*\}})? (\S+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"series {series} not exported:\n{exposition}");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^http_request_duration_seconds_count\{[^}]*controller=""Generation"",action=""Start""[^}]*\} [1-9]", RegexOptions.Multiline)]
+    private static partial Regex RequestDurationForStart();
+}

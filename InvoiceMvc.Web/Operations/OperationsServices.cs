@@ -1,0 +1,52 @@
+using InvoiceMvc.Infrastructure.Diagnostics;
+using InvoiceMvc.Infrastructure.Health;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace InvoiceMvc.Web.Operations;
+
+/// <summary>Health endpoints, Prometheus metrics and log format: what an operator needs to run the app.</summary>
+public static class OperationsServices
+{
+    private const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
+    {
+        var timeout = TimeSpan.FromSeconds(3);
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag], timeout)
+            // Stats fall back to PostgreSQL and streams to polling: Redis down is Degraded, not down.
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], timeout)
+            .AddCheck<HangfireHealthCheck>("hangfire", HealthStatus.Unhealthy, [ReadyTag], timeout);
+        builder.Services.AddSingleton<PrometheusExport>();
+
+        // One JSON object per line for log shippers outside Development, with scopes so job lines carry
+        // their RunId; people reading a terminal in Development keep the plain console.
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        return builder;
+    }
+
+    /// <summary>Call right after UseRouting, so request durations carry the matched route and cover everything after it.</summary>
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        // Resolved now, not at the first scrape: the meter adapter must be listening before the first invoice.
+        var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
+        // Created now so its series are exported (at zero) before the first run, not from the first invoice on.
+        app.Services.GetRequiredService<AppMetrics>();
+        app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
+        app.MapMetrics("/metrics", registry);
+        // Liveness checks nothing outside the process: a database outage must not get the app restarted.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync });
+        return app;
+    }
+}
