@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Infrastructure.Persistence;
@@ -97,6 +98,7 @@ public static class DependencyInjection
         services.AddScoped<GenerationService>();
         services.AddScoped<GenerationJob>();
         services.AddScoped<InvoiceQueries>();
+        services.AddScoped<AuditTrail>();
         return builder;
     }
 

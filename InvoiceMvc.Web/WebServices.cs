@@ -1,4 +1,4 @@
-using Hangfire;
+using InvoiceMvc.Web.Security;
 
 namespace InvoiceMvc.Web;
 
@@ -9,11 +9,13 @@ public static class WebServices
         builder.Services.AddControllersWithViews();
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         builder.Services.AddProblemDetails();
+        builder.AddSecurity();
         return builder;
     }
 
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Home/Error");
@@ -22,8 +24,8 @@ public static class WebServices
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseSecurity();
         app.UseAntiforgery();
-        app.UseHangfireDashboard("/hangfire");
         app.MapControllers();
         return app;
     }

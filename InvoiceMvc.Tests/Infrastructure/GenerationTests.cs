@@ -15,6 +15,7 @@ public sealed class GenerationTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db, Fast(rate: 100, seconds: 1));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         for (var run = 1; run <= 2; run++)
@@ -51,6 +52,7 @@ public sealed class GenerationTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 30));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 25,
@@ -86,6 +88,7 @@ public sealed class GenerationTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db, Fast(rate: 10, seconds: 60));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => AntiforgeryClient.PostFormAsync(client, "/generation/start", token)));
@@ -107,7 +110,9 @@ public sealed class GenerationTests
         await using var appA = await AppFactory.CreateAsync(dbA, Fast(rate: 100, seconds: 1));
         await using var appB = await AppFactory.CreateAsync(dbB, Fast(rate: 50, seconds: 1));
         var clientA = appA.CreateClient();
+        await AntiforgeryClient.SignInAsync(clientA, TestAccounts.Operator);
         var clientB = appB.CreateClient();
+        await AntiforgeryClient.SignInAsync(clientB, TestAccounts.Operator);
         Assert.NotSame(appA.Services.GetRequiredService<JobStorage>(), appB.Services.GetRequiredService<JobStorage>());
 
         await Task.WhenAll(
@@ -125,6 +130,7 @@ public sealed class GenerationTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 30));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 10, TimeSpan.FromSeconds(20), "invoices are produced");
 
@@ -147,6 +153,7 @@ public sealed class GenerationTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 4)); // 200 invoices over 3.98 s
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 20, TimeSpan.FromSeconds(20), "the run is under way");
 
@@ -183,6 +190,7 @@ public sealed class GenerationTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db);
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         var response = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);

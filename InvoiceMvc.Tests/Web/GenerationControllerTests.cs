@@ -15,6 +15,7 @@ public sealed class GenerationControllerTests
             ["Generation:DurationSeconds"] = "2",
         });
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         var response = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
@@ -34,6 +35,7 @@ public sealed class GenerationControllerTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db);
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
 
         var response = await client.PostAsync(path, new FormUrlEncodedContent([]));
 
