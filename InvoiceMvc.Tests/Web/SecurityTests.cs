@@ -108,7 +108,11 @@ public sealed class SecurityTests
         // TestServer requests are not local to Hangfire's default filter: a 200 here proves the policy is what decides.
         var admin = await adminClient.GetAsync("/hangfire");
         Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
-        Assert.Contains("InvoiceMvc jobs", await admin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await admin.Content.ReadAsStringAsync();
+        Assert.Contains("InvoiceMvc jobs", html, StringComparison.Ordinal);
+        // Hangfire's pages load their scripts from files only, so scripts stay 'self' there too.
+        Assert.DoesNotMatch("<script(?![^>]*src=)", html);
+        Assert.Contains("script-src 'self';", Assert.Single(admin.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -238,5 +242,19 @@ public sealed class SecurityTests
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.False(response.Headers.Contains("Strict-Transport-Security"), "no HSTS without an HTTPS port");
+    }
+    [Fact]
+    public async Task BehindALoopbackProxy_TheAuditLogRecordsTheForwardedClientAddress()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
+        using var client = new HttpClient(handler) { BaseAddress = app.StartOnRealPort() };
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client))).StatusCode);
+
+        Assert.Equal("203.0.113.7", await db.ScalarAsync<string>("SELECT remote_address FROM audit_log"));
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Hangfire;
 using Hangfire.Dashboard;
 using InvoiceMvc.Infrastructure.Persistence;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -97,6 +99,17 @@ public static class SecurityServices
     /// <summary>Security headers on every response; call first in the pipeline.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
+        // Behind a reverse proxy the client's address (rate limits, audit log) and scheme come from X-Forwarded-*,
+        // trusted only from loopback and the proxies listed in ReverseProxy:KnownProxies.
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        foreach (var proxy in app.Configuration.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
+        {
+            forwarded.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
+                ? address
+                : throw new OptionsValidationException("ReverseProxy", typeof(ForwardedHeadersOptions), [$"ReverseProxy:KnownProxies: '{proxy}' is not an IP address."]));
+        }
+
+        app.UseForwardedHeaders(forwarded);
         var useHttps = !app.Environment.IsDevelopment() && HttpsConfigured(app.Configuration);
         if (useHttps)
         {
@@ -106,11 +119,13 @@ public static class SecurityServices
 
         app.Use((context, next) =>
         {
+            // Decided now: the Hangfire endpoint moves "/hangfire" from Path to PathBase before the response starts.
+            var csp = context.Request.Path.StartsWithSegments("/hangfire") ? HangfireContentSecurityPolicy : ContentSecurityPolicy;
             // OnStarting, so error pages and status pages (which clear headers) carry them too.
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/hangfire") ? HangfireContentSecurityPolicy : ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = csp;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
