@@ -257,4 +257,73 @@ public sealed class SecurityTests
 
         Assert.Equal("203.0.113.7", await db.ScalarAsync<string>("SELECT remote_address FROM audit_log"));
     }
+    [Fact]
+    public async Task SignIn_WithEmptyFields_Answers400WithMessages()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db);
+        var client = NoRedirects(app);
+
+        var response = await AntiforgeryClient.PostSignInAsync(client, "", "");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Enter your user name.", html, StringComparison.Ordinal);
+        Assert.Contains("Enter your password.", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("//evil.example/", "/")]
+    [InlineData("/admin/audit", "/admin/audit")]
+    public async Task SignIn_ReturnsOnlyToLocalAddresses(string returnUrl, string expected)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db);
+        var client = NoRedirects(app);
+        var html = await client.GetStringAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        using var form = new FormUrlEncodedContent([
+            new KeyValuePair<string, string>("__RequestVerificationToken", token),
+            new KeyValuePair<string, string>("UserName", TestAccounts.Admin),
+            new KeyValuePair<string, string>("Password", TestAccounts.AdminPassword),
+            new KeyValuePair<string, string>("ReturnUrl", returnUrl),
+        ]);
+        var response = await client.PostAsync("/account/login", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task SignOut_TakesTheControlsAway()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db);
+        var client = NoRedirects(app);
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+        Assert.Equal(HttpStatusCode.Conflict, (await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/account/logout", new FormUrlEncodedContent([]))).StatusCode);
+        var signOut = await AntiforgeryClient.PostFormAsync(client, "/account/logout", token, asHtmx: false);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AntiforgeryClient.PostFormAsync(client, "/generation/stop", await AntiforgeryClient.FetchTokenAsync(client))).StatusCode);
+    }
+
+    [Fact]
+    public async Task OutsideDevelopment_WithAnHttpsPort_PlainHttpIsRedirected()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?> { ["https_port"] = "8443" });
+        app.Environment = "Production";
+        var client = NoRedirects(app);
+
+        var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Equal("https://localhost:8443/", response.Headers.Location?.OriginalString);
+    }
 }
