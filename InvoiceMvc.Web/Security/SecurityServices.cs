@@ -148,7 +148,7 @@ public static class SecurityServices
             Authorization = Array.Empty<IDashboardAuthorizationFilter>(),
             AppPath = "/",
             DashboardTitle = "InvoiceMvc jobs",
-        });
+        }, app.Services.GetRequiredService<JobStorage>()); // this app's storage, not JobStorage.Current (docs/decisions/006)
         return app;
     }
 
