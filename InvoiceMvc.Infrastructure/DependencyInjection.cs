@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Infrastructure.Generation;
@@ -100,6 +101,7 @@ public static class DependencyInjection
         services.AddScoped<GenerationService>();
         services.AddScoped<GenerationJob>();
         services.AddScoped<InvoiceQueries>();
+        services.AddScoped<AuditTrail>();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Operations;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
+using InvoiceMvc.Web.Security;
 
 namespace InvoiceMvc.Web;
 
@@ -29,11 +30,13 @@ public static class WebServices
         services.AddSingleton<Cursors>();
         services.AddSingleton<DashboardStream>();
         builder.AddOperations();
+        builder.AddSecurity();
         return builder;
     }
 
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Home/Error");
@@ -42,9 +45,9 @@ public static class WebServices
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseSecurity();
         app.MapOperations();
         app.UseAntiforgery();
-        app.UseHangfireDashboard("/hangfire");
         app.MapControllers();
         return app;
     }

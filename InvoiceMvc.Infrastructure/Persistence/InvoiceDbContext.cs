@@ -1,18 +1,39 @@
 using InvoiceMvc.Domain.Generation;
+using InvoiceMvc.Infrastructure.Audit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using InvoiceMvc.Domain.Invoices;
 using Microsoft.EntityFrameworkCore;
 
 namespace InvoiceMvc.Infrastructure.Persistence;
 
-public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options) : DbContext(options)
+// Identity's users and roles live in the same database and migrations as the invoices: one schema step, one backup.
+public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<GenerationRun> GenerationRuns => Set<GenerationRun>();
     public DbSet<InvoiceStatsRow> InvoiceStats => Set<InvoiceStatsRow>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Invoice>(e =>
+        base.OnModelCreating(builder);
+
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityByDefaultColumn();
+            e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
+            e.Property(x => x.UserName).HasColumnName("user_name").HasMaxLength(256);
+            e.Property(x => x.RemoteAddress).HasColumnName("remote_address").HasMaxLength(64);
+            e.Property(x => x.Action).HasColumnName("action").HasMaxLength(32);
+            e.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(32);
+            e.Property(x => x.RunId).HasColumnName("run_id");
+            e.HasIndex(x => x.OccurredAt);
+        });
+
+        builder.Entity<Invoice>(e =>
         {
             e.ToTable("invoices", t =>
             {
@@ -44,7 +65,7 @@ public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options)
             e.HasOne<GenerationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
         });
 
-        modelBuilder.Entity<GenerationRun>(e =>
+        builder.Entity<GenerationRun>(e =>
         {
             e.ToTable("generation_runs", t =>
             {
@@ -71,7 +92,7 @@ public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options)
             e.Ignore(x => x.Remaining);
         });
 
-        modelBuilder.Entity<InvoiceStatsRow>(e =>
+        builder.Entity<InvoiceStatsRow>(e =>
         {
             e.ToTable("invoice_stats", t =>
             {

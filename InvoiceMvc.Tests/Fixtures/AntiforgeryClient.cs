@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 
 namespace InvoiceMvc.Tests.Fixtures;
@@ -25,6 +26,32 @@ public static partial class AntiforgeryClient
         }
 
         return await client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// Signs in through the form as one of <see cref="TestAccounts"/> ("admin", "operator"); the client keeps
+    /// the cookie. Fetch antiforgery tokens afterwards: a token is bound to the user it was issued to.
+    /// </summary>
+    public static async Task SignInAsync(HttpClient client, string userName)
+    {
+        var response = await PostSignInAsync(client, userName, TestAccounts.PasswordOf(userName));
+        Assert.True(response.StatusCode == HttpStatusCode.OK && response.RequestMessage?.RequestUri?.AbsolutePath == "/"
+                    || response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString == "/",
+            $"signing in as {userName} leads to the dashboard (got {(int)response.StatusCode})");
+    }
+
+    /// <summary>Posts the sign-in form with the given credentials; returns the raw answer.</summary>
+    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string userName, string password)
+    {
+        var html = await client.GetStringAsync("/account/login");
+        var match = TokenPattern().Match(html);
+        Assert.True(match.Success, "the sign-in page renders an antiforgery token");
+        using var content = new FormUrlEncodedContent([
+            new KeyValuePair<string, string>("__RequestVerificationToken", match.Groups[1].Value),
+            new KeyValuePair<string, string>("UserName", userName),
+            new KeyValuePair<string, string>("Password", password),
+        ]);
+        return await client.PostAsync("/account/login", content);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -24,6 +24,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Generation:DurationSeconds"] = "2",
             ["Display:RatePerSecond"] = "10",
         };
+        foreach (var (k, v) in TestAccounts.SeedSettings)
+        {
+            _settings[k] = v;
+        }
+
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
             _settings[k] = v;
@@ -31,6 +36,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>The hosting environment; "Testing" unless a test needs to see Production's rules.</summary>
+    public string Environment { get; set; } = "Testing";
 
     public static async Task<AppFactory> CreateAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
         new(database, await TestServers.RedisAsync(), $"t{Guid.NewGuid():N}:", settings);
@@ -45,7 +53,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         // UseSetting (not ConfigureAppConfiguration) so Program sees the values while it composes services.
         foreach (var (key, value) in _settings)
         {

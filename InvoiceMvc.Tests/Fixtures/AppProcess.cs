@@ -38,7 +38,7 @@ public sealed class AppProcess : IAsyncDisposable
         psi.Environment["ConnectionStrings__Postgres"] = db.ConnectionString;
         psi.Environment["ConnectionStrings__Redis"] = redis;
         psi.Environment["Cache__KeyPrefix"] = keyPrefix;
-        foreach (var (k, v) in settings)
+        foreach (var (k, v) in TestAccounts.SeedSettings.Concat(settings))
         {
             psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         }

@@ -17,6 +17,7 @@ public sealed class CrashRecoveryTests
         {
             using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
             using var client = new HttpClient(handler) { BaseAddress = first.BaseAddress };
+            await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
             var token = await AntiforgeryClient.FetchTokenAsync(client);
             Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", token)).StatusCode);
             await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 40,

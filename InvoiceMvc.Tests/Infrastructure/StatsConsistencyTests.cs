@@ -13,6 +13,7 @@ public sealed class StatsConsistencyTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 100, seconds: 1));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
         await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 3, TimeSpan.FromSeconds(20), "the run completes");
 
@@ -39,6 +40,7 @@ public sealed class StatsConsistencyTests
         await using var redis = await RedisServer.StartAsync();
         await using var app = new AppFactory(db, redis.ConnectionString, "g:", GenerationTests.Fast(rate: 100, seconds: 1));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
         await redis.StopAsync();
 

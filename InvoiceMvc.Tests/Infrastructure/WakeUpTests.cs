@@ -26,6 +26,7 @@ public sealed class WakeUpTests
 
         await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 50, seconds: 1));
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

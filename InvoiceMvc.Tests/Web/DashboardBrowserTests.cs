@@ -187,14 +187,6 @@ public sealed class DashboardBrowserTests
             });
             var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
             var session = new BrowserSession(playwright, browser, page);
-            page.PageError += (_, e) => session._problems.Add("page error: " + e);
-            page.Console += (_, m) =>
-            {
-                if (m.Type == "error")
-                {
-                    session._problems.Add("console: " + m.Text);
-                }
-            };
             if (initScript is not null)
             {
                 await page.AddInitScriptAsync(initScript);
@@ -207,7 +199,22 @@ public sealed class DashboardBrowserTests
                 var headers = new Dictionary<string, string>(response.Headers) { ["content-security-policy"] = Csp };
                 await route.FulfillAsync(new() { Response = response, Headers = headers });
             });
-            await page.GotoAsync(baseAddress.ToString());
+            // START/STOP need an Operator: sign in through the form first.
+            await page.GotoAsync(new Uri(baseAddress, "/account/login").ToString());
+            await page.GetByLabel("User name").FillAsync(TestAccounts.Operator);
+            await page.GetByLabel("Password").FillAsync(TestAccounts.OperatorPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(new Uri(baseAddress, "/").ToString());
+            await page.ReloadAsync();
+            // Problems are collected on the dashboard itself, from here on.
+            page.PageError += (_, e) => session._problems.Add("page error: " + e);
+            page.Console += (_, m) =>
+            {
+                if (m.Type == "error")
+                {
+                    session._problems.Add("console: " + m.Text);
+                }
+            };
             await Expect(page.GetByRole(AriaRole.Status)).ToBeVisibleAsync();
             return session;
         }

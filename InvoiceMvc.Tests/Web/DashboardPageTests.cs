@@ -59,6 +59,11 @@ public sealed partial class DashboardPageTests
     {
         await using var app = await DashboardApp.StartAsync(seedInvoices: 60);
         using var client = app.CreateClient();
+        // Anonymous viewers watch: both controls disabled, with a way to sign in.
+        var anonymous = await client.GetStringAsync("/");
+        Assert.Matches("<button type=\"submit\" id=\"start-button\" class=\"btn btn-start\" disabled=\"disabled\">START</button>", anonymous);
+        Assert.Contains("Sign in to control", anonymous, StringComparison.Ordinal);
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
 
         var html = await client.GetStringAsync("/");
 

@@ -16,6 +16,7 @@ public sealed class GenerationControllerTests
             ["Generation:DurationSeconds"] = "2",
         });
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         var response = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
@@ -35,6 +36,7 @@ public sealed class GenerationControllerTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db);
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
 
         var response = await client.PostAsync(path, new FormUrlEncodedContent([]));
 
@@ -52,6 +54,7 @@ public sealed class GenerationControllerTests
             ["Generation:DurationSeconds"] = "60",
         });
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         var started = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
@@ -80,6 +83,7 @@ public sealed class GenerationControllerTests
             ["Generation:DurationSeconds"] = "60",
         });
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/generation/start")

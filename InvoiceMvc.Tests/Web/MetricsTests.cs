@@ -18,6 +18,7 @@ public sealed partial class MetricsTests
             ["Generation:DurationSeconds"] = "2",
         });
         var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
         var before = await ScrapeAsync(client);

@@ -31,6 +31,7 @@ public sealed class MultiInstanceTests
         await viewerOnB.UntilAsync(e => e.Type == "status" && e.Data.Contains("Idle", StringComparison.Ordinal), Wait, "Idle on B");
 
         using var clientA = Browser(addressA);
+        await AntiforgeryClient.SignInAsync(clientA, TestAccounts.Operator);
         var started = await AntiforgeryClient.PostFormAsync(clientA, "/generation/start", await AntiforgeryClient.FetchTokenAsync(clientA));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
 
@@ -40,6 +41,7 @@ public sealed class MultiInstanceTests
         await viewerOnB.UntilAsync(e => e.Type == "stats" && !e.Data.Contains("data-last-invoice-id=\"0\"", StringComparison.Ordinal), Wait, "stats on B");
 
         using var clientB = Browser(addressB);
+        await AntiforgeryClient.SignInAsync(clientB, TestAccounts.Operator);
         var stopped = await AntiforgeryClient.PostFormAsync(clientB, "/generation/stop", await AntiforgeryClient.FetchTokenAsync(clientB));
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
         Assert.Equal((short)2, await db.ScalarAsync<short>("SELECT status FROM generation_runs"));

@@ -36,7 +36,7 @@ public sealed class StartupValidationTests
         Assert.Contains($"ConnectionStrings:{name}", Flatten(ex), StringComparison.Ordinal);
     }
 
-    private static string Flatten(Exception ex) => ex is AggregateException a
+    internal static string Flatten(Exception ex) => ex is AggregateException a
         ? string.Join(" | ", a.Flatten().InnerExceptions.Select(Flatten))
         : ex.Message + (ex.InnerException is null ? "" : " | " + Flatten(ex.InnerException));
 }

@@ -1,6 +1,10 @@
+using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Web.Models;
+using InvoiceMvc.Web.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace InvoiceMvc.Web.Controllers;
 
@@ -11,12 +15,20 @@ namespace InvoiceMvc.Web.Controllers;
 /// </summary>
 [Route("generation")]
 [AutoValidateAntiforgeryToken]
-public sealed class GenerationController(GenerationService generation) : Controller
+[Authorize(Policy = Policies.Control)]
+[EnableRateLimiting(RateLimitPolicies.Control)]
+public sealed class GenerationController(GenerationService generation, AuditTrail audit) : Controller
 {
     [HttpPost("start")]
     public async Task<IActionResult> Start(CancellationToken cancellationToken)
     {
         var result = await generation.StartAsync(cancellationToken);
+        await (result switch
+        {
+            StartResult.Started s => AuditAsync("start", "started", s.Run.Id, cancellationToken),
+            StartResult.AlreadyRunning a => AuditAsync("start", "conflict", a.RunId, cancellationToken),
+            _ => throw new InvalidOperationException("Unknown start result"),
+        });
         return result switch
         {
             StartResult.Started s => Answer(StatusCodes.Status202Accepted, $"Run {s.Run.Id} started: {s.Run.Target} invoices at {s.Run.RatePerSecond}/s.", s.Run.Id),
@@ -29,6 +41,12 @@ public sealed class GenerationController(GenerationService generation) : Control
     public async Task<IActionResult> Stop(CancellationToken cancellationToken)
     {
         var result = await generation.StopAsync(cancellationToken);
+        await (result switch
+        {
+            StopResult.Stopped s => AuditAsync("stop", "stopped", s.Run.Id, cancellationToken),
+            StopResult.NothingRunning => AuditAsync("stop", "nothing-running", null, cancellationToken),
+            _ => throw new InvalidOperationException("Unknown stop result"),
+        });
         return result switch
         {
             StopResult.Stopped s => Answer(StatusCodes.Status200OK, $"Run {s.Run.Id} stopped at {s.Run.Produced} of {s.Run.Target} invoices.", s.Run.Id),
@@ -36,6 +54,9 @@ public sealed class GenerationController(GenerationService generation) : Control
             _ => throw new InvalidOperationException("Unknown stop result"),
         };
     }
+
+    private Task AuditAsync(string action, string outcome, long? runId, CancellationToken cancellationToken) =>
+        audit.RecordAsync(User.Identity?.Name ?? "(unknown)", HttpContext.Connection.RemoteIpAddress?.ToString(), action, outcome, runId, cancellationToken);
 
     private IActionResult Answer(int status, string message, long? runId)
     {

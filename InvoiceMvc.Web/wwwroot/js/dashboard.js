@@ -150,8 +150,10 @@
     if (!badge) {
       return;
     }
-    startButton.disabled = badge.getAttribute('data-can-start') !== 'true';
-    stopButton.disabled = badge.getAttribute('data-can-stop') !== 'true';
+    // Viewers without the Operator/Admin role watch only: their buttons stay disabled.
+    var canControl = startButton.closest('[data-can-control]').getAttribute('data-can-control') === 'true';
+    startButton.disabled = !canControl || badge.getAttribute('data-can-start') !== 'true';
+    stopButton.disabled = !canControl || badge.getAttribute('data-can-stop') !== 'true';
   }
 
   function endPending() {
