@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using InvoiceMvc.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InvoiceMvc.Tests.Web;
 
@@ -43,6 +45,29 @@ public sealed partial class MetricsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
         var fallbacksAfter = Value((await ScrapeAsync(client)).Body, "invoicemvc_stats_redis_fallbacks");
         Assert.True(fallbacksAfter > fallbacksBefore, $"fallbacks {fallbacksBefore} -> {fallbacksAfter}");
+    }
+
+    [Fact]
+    public async Task Metrics_ExportEveryInvoiceMvcMeterOfThisApp_AndNothingOfAnotherApp()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db);
+        await using var other = await AppFactory.CreateAsync(db, new Dictionary<string, string?> { ["Hangfire:ServerEnabled"] = "false" });
+        var client = app.CreateClient();
+        var otherClient = other.CreateClient();
+
+        // The dashboard's instruments live on meter "InvoiceMvc.Dashboard": a sibling meter must be exported too.
+        using var mine = app.Services.GetRequiredService<IMeterFactory>().Create("InvoiceMvc.Dashboard");
+        mine.CreateCounter<long>("probe_events").Add(3);
+        using var foreign = app.Services.GetRequiredService<IMeterFactory>().Create("SomeLibrary");
+        foreign.CreateCounter<long>("probe_events").Add(5);
+        using var theirs = other.Services.GetRequiredService<IMeterFactory>().Create("InvoiceMvc.Dashboard");
+        theirs.CreateCounter<long>("probe_events").Add(7);
+
+        var body = (await ScrapeAsync(client)).Body;
+        Assert.Equal(3, Value(body, "invoicemvc_dashboard_probe_events"));
+        Assert.DoesNotContain("somelibrary_", body, StringComparison.Ordinal);
+        Assert.Equal(7, Value((await ScrapeAsync(otherClient)).Body, "invoicemvc_dashboard_probe_events"));
     }
 
     private static async Task<(string ContentType, string Body)> ScrapeAsync(HttpClient client)

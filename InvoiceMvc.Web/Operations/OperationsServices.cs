@@ -32,6 +32,7 @@ public static class OperationsServices
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         }
+
         return builder;
     }
 
@@ -40,13 +41,14 @@ public static class OperationsServices
     {
         // Resolved now, not at the first scrape: the meter adapter must be listening before the first invoice.
         var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
-        // Created now so its series are exported (at zero) before the first run, not from the first invoice on.
+        // Created now, not by the first job: the Redis fallback count is then exported from start-up on.
         app.Services.GetRequiredService<AppMetrics>();
         app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
-        app.MapMetrics("/metrics", registry);
+        // Probes and scrapers never sign in: these stay anonymous even under a fallback authorization policy.
+        app.MapMetrics("/metrics", registry).AllowAnonymous();
         // Liveness checks nothing outside the process: a database outage must not get the app restarted.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         return app;
     }
 }
