@@ -14,10 +14,20 @@ public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options)
     public DbSet<GenerationRun> GenerationRuns => Set<GenerationRun>();
     public DbSet<InvoiceStatsRow> InvoiceStats => Set<InvoiceStatsRow>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+
+        builder.Entity<DataProtectionKeyRow>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityByDefaultColumn();
+            e.Property(x => x.FriendlyName).HasColumnName("friendly_name").HasMaxLength(256);
+            e.Property(x => x.Xml).HasColumnName("xml");
+        });
 
         builder.Entity<AuditEntry>(e =>
         {

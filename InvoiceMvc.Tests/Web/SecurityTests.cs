@@ -326,4 +326,25 @@ public sealed class SecurityTests
         Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
         Assert.Equal("https://localhost:8443/", response.Headers.Location?.OriginalString);
     }
+    [Fact]
+    public async Task ASignInAndTokenFromOneInstance_WorkOnAnother()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var redis = await TestServers.RedisAsync();
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var settings = GenerationTests.Fast(rate: 10, seconds: 60);
+        await using var a = new AppFactory(db, redis, prefix, settings);
+        await using var b = new AppFactory(db, redis, prefix, settings);
+        var addressB = b.StartOnRealPort();
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        // Cookies ignore ports: both instances on 127.0.0.1 see the same cookies, as behind a load balancer.
+        using var client = new HttpClient(handler) { BaseAddress = a.StartOnRealPort() };
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
+        var tokenFromA = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var onB = await AntiforgeryClient.PostFormAsync(client, new Uri(addressB, "/generation/start").ToString(), tokenFromA);
+
+        Assert.Equal(HttpStatusCode.Accepted, onB.StatusCode);
+        Assert.Equal("operator", await db.ScalarAsync<string>("SELECT user_name FROM audit_log"));
+    }
 }

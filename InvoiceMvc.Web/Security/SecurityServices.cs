@@ -4,6 +4,8 @@ using System.Threading.RateLimiting;
 using Hangfire;
 using Hangfire.Dashboard;
 using InvoiceMvc.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
@@ -30,6 +32,11 @@ public static class SecurityServices
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // One key ring for all instances: a cookie or antiforgery token from one must be readable by the others.
+        services.AddDataProtection().SetApplicationName("InvoiceMvc");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeyRepository(sp.GetRequiredService<IServiceScopeFactory>())));
 
         services.AddIdentity<IdentityUser, IdentityRole>(o =>
             {

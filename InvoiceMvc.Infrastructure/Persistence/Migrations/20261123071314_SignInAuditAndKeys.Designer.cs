@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace InvoiceMvc.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(InvoiceDbContext))]
-    [Migration("20261123065315_IdentityAndAuditLog")]
-    partial class IdentityAndAuditLog
+    [Migration("20261123071314_SignInAuditAndKeys")]
+    partial class SignInAuditAndKeys
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -221,6 +221,30 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                     b.HasIndex("OccurredAt");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.InvoiceStatsRow", b =>
