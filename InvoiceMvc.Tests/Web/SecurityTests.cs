@@ -270,6 +270,7 @@ public sealed class SecurityTests
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Enter your user name.", html, StringComparison.Ordinal);
         Assert.Contains("Enter your password.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -282,6 +283,8 @@ public sealed class SecurityTests
         await using var app = await AppFactory.CreateAsync(db);
         var client = NoRedirects(app);
         var html = await client.GetStringAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+        // The page lives under style-src 'self': no style attributes.
+        Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
         var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
 
         using var form = new FormUrlEncodedContent([
