@@ -6,7 +6,9 @@ namespace InvoiceMvc.Tests.Fixtures;
 /// <summary>The built web app as a separate OS process, so a test can kill -9 it mid-run.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    private const int KeptLines = 2000;
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private AppProcess(Process process, Uri baseAddress)
     {
@@ -16,11 +18,18 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<AppProcess> StartAsync(TestDatabase db, string redis, string keyPrefix, IDictionary<string, string?> settings)
+    /// <summary>The app's last lines of output (stdout and stderr), for a failing test to show.</summary>
+    public IReadOnlyList<string> RecentOutput => [.. _output];
+
+    /// <param name="environment">ASPNETCORE_ENVIRONMENT; E2E runs the app as in Production.</param>
+    public static async Task<AppProcess> StartAsync(TestDatabase db, string redis, string keyPrefix, IDictionary<string, string?> settings, string environment = "Testing")
     {
-        // The Web project's own build output sits beside ours: .../InvoiceMvc.Web/bin/<Configuration>/net10.0/
-        var ourBin = AppContext.BaseDirectory;
-        var webBin = ourBin.Replace($"{Path.DirectorySeparatorChar}InvoiceMvc.Tests{Path.DirectorySeparatorChar}", $"{Path.DirectorySeparatorChar}InvoiceMvc.Web{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+        // The Web project's own build output sits beside the calling test project's:
+        // <root>/<TestProject>/bin/<Configuration>/<tfm>/ -> <root>/InvoiceMvc.Web/bin/<Configuration>/<tfm>/
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = tfm.Parent!;
+        var root = configuration.Parent!.Parent!.Parent!;
+        var webBin = Path.Combine(root.FullName, "InvoiceMvc.Web", "bin", configuration.Name, tfm.Name);
         var dll = Path.Combine(webBin, "InvoiceMvc.Web.dll");
         if (!File.Exists(dll))
         {
@@ -30,11 +39,12 @@ public sealed class AppProcess : IAsyncDisposable
         var port = TestServers.FreePort();
         var psi = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
-            WorkingDirectory = webBin,
+            // As scripts/run.sh runs it: from the project folder, whose wwwroot the app serves.
+            WorkingDirectory = Path.Combine(root.FullName, "InvoiceMvc.Web"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         psi.Environment["ConnectionStrings__Postgres"] = db.ConnectionString;
         psi.Environment["ConnectionStrings__Redis"] = redis;
         psi.Environment["Cache__KeyPrefix"] = keyPrefix;
@@ -44,17 +54,17 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
+        process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
         using var probe = new HttpClient { BaseAddress = app.BaseAddress };
         await Eventually.TrueAsync(async () =>
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The app exited with code {process.ExitCode} during start-up");
+                throw new InvalidOperationException($"The app exited with code {process.ExitCode} during start-up:\n{string.Join('\n', app.RecentOutput)}");
             }
 
             try
@@ -67,6 +77,19 @@ public sealed class AppProcess : IAsyncDisposable
             }
         }, TimeSpan.FromSeconds(30), "the app process serves /", TimeSpan.FromMilliseconds(100));
         return app;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > KeptLines && _output.TryDequeue(out _))
+        {
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no graceful Hangfire stop, connections just vanish.</summary>

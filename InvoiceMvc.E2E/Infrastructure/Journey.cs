@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using InvoiceMvc.E2E.Pages;
+using Microsoft.Playwright;
+
+namespace InvoiceMvc.E2E.Infrastructure;
+
+/// <summary>What a journey starts from: the app's settings and invoices already in the database.</summary>
+public sealed record JourneySetup
+{
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+    public int SeedInvoices { get; init; }
+}
+
+/// <summary>
+/// One user journey: a fresh app (own database, Production environment), one Chromium, as many
+/// browser contexts as the journey opens, each traced. When the journey fails, a screenshot of every
+/// open page, every context's Playwright trace, the app's log and the browser's console are saved
+/// under artifacts/e2e/&lt;journey&gt;/ and the failure message says where. When it passes, the
+/// traces are dropped and the journey must have caused no page error and no console error it did
+/// not declare with <see cref="AllowConsoleError"/>.
+/// </summary>
+public sealed class Journey
+{
+    private readonly string _name;
+    private readonly IBrowser _browser;
+    private readonly List<(IBrowserContext Context, string Label)> _contexts = [];
+    private readonly List<string> _console = [];
+    private readonly List<string> _problems = [];
+    private readonly List<Regex> _allowed = [];
+
+    static Journey()
+    {
+        // Room for a busy 2-core CI machine; every wait is still on a condition.
+        Assertions.SetDefaultExpectTimeout(15_000);
+    }
+
+    private Journey(string name, E2EApp app, IBrowser browser)
+    {
+        _name = name;
+        App = app;
+        _browser = browser;
+    }
+
+    public E2EApp App { get; }
+
+    public static Task RunAsync(Func<Journey, Task> body, [CallerFilePath] string file = "", [CallerMemberName] string name = "") =>
+        RunAsync(new JourneySetup(), body, file, name);
+
+    public static async Task RunAsync(JourneySetup setup, Func<Journey, Task> body, [CallerFilePath] string file = "", [CallerMemberName] string name = "")
+    {
+        var fullName = $"{Path.GetFileNameWithoutExtension(file)}.{name}";
+        await using var app = await E2EApp.StartAsync(setup.Settings, setup.SeedInvoices);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var journey = new Journey(fullName, app, browser);
+        try
+        {
+            await body(journey);
+            journey.AssertNoUnexpectedProblems();
+        }
+        catch (Exception ex)
+        {
+            var saved = await journey.SaveEvidenceAsync(ex);
+            throw new JourneyFailedException($"{fullName} failed: {ex.Message}{Environment.NewLine}Screenshots, traces and logs: {saved}", ex);
+        }
+
+        foreach (var (context, _) in journey._contexts)
+        {
+            await context.Tracing.StopAsync();
+        }
+    }
+
+    /// <summary>A new browser context (its own cookies: another user or tab group) with one page in it.</summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null, string? label = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL ??= App.BaseAddress.ToString();
+        options.ViewportSize ??= new ViewportSize { Width = 1280, Height = 800 };
+        var context = await _browser.NewContextAsync(options);
+        label ??= $"context{_contexts.Count + 1}";
+        _contexts.Add((context, label));
+        context.SetDefaultTimeout(15_000);
+        await context.Tracing.StartAsync(new() { Title = $"{_name} ({label})", Screenshots = false, Snapshots = true });
+        await context.AddInitScriptAsync(DashboardPage.StreamProbeScript);
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => Record(_problems, $"[{label}] page error: {error}");
+        page.Console += (_, message) =>
+        {
+            Record(_console, $"[{label}] {message.Type}: {message.Text}");
+            if (message.Type == "error")
+            {
+                Record(_problems, $"[{label}] console error: {message.Text}");
+            }
+        };
+        return page;
+    }
+
+    /// <summary>The dashboard in a new context, signed in through the sign-in form when a user is given.</summary>
+    public async Task<DashboardPage> OpenDashboardAsync(string? signInAs = null, BrowserNewContextOptions? options = null, string? label = null)
+    {
+        var page = await NewPageAsync(options, label ?? signInAs ?? "viewer");
+        if (signInAs is not null)
+        {
+            var login = new LoginPage(page);
+            await login.GotoAsync();
+            await login.SignInAsync(signInAs, Tests.Fixtures.TestAccounts.PasswordOf(signInAs));
+        }
+
+        var dashboard = new DashboardPage(page);
+        await dashboard.GotoAsync();
+        return dashboard;
+    }
+
+    /// <summary>Console errors this journey causes on purpose (e.g. requests failing while offline).</summary>
+    public void AllowConsoleError(Regex pattern) => _allowed.Add(pattern);
+
+    private void AssertNoUnexpectedProblems()
+    {
+        List<string> unexpected;
+        lock (_problems)
+        {
+            unexpected = [.. _problems.Where(p => !_allowed.Any(a => a.IsMatch(p)))];
+        }
+
+        Assert.True(unexpected.Count == 0, "The browser reported problems:\n" + string.Join('\n', unexpected));
+    }
+
+    private static void Record(List<string> list, string line)
+    {
+        lock (list)
+        {
+            list.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+        }
+    }
+
+    private async Task<string> SaveEvidenceAsync(Exception failure)
+    {
+        var dir = Path.Combine(Artifacts.Root, $"{_name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "failure.txt"), failure.ToString());
+        await File.WriteAllLinesAsync(Path.Combine(dir, "app.log"), App.Process.RecentOutput);
+        lock (_console)
+        {
+            File.WriteAllLines(Path.Combine(dir, "browser-console.log"), _console.Concat(_problems));
+        }
+
+        foreach (var (context, label) in _contexts)
+        {
+            var n = 0;
+            foreach (var page in context.Pages)
+            {
+                n++;
+                try
+                {
+                    await page.ScreenshotAsync(new() { Path = Path.Combine(dir, $"{label}-page{n}.png"), FullPage = true, Timeout = 10_000 });
+                }
+                catch (PlaywrightException ex)
+                {
+                    await File.AppendAllTextAsync(Path.Combine(dir, "failure.txt"), $"\n\nNo screenshot of {label} page {n}: {ex.Message}");
+                }
+            }
+
+            try
+            {
+                await context.Tracing.StopAsync(new() { Path = Path.Combine(dir, $"{label}-trace.zip") });
+            }
+            catch (PlaywrightException ex)
+            {
+                await File.AppendAllTextAsync(Path.Combine(dir, "failure.txt"), $"\n\nNo trace of {label}: {ex.Message}");
+            }
+        }
+
+        var readme = new StringBuilder()
+            .AppendLine(_name)
+            .AppendLine("Open a trace with: pwsh InvoiceMvc.E2E/bin/Release/net10.0/playwright.ps1 show-trace <file>.zip, or at https://trace.playwright.dev");
+        await File.WriteAllTextAsync(Path.Combine(dir, "README.txt"), readme.ToString());
+        return dir;
+    }
+}
+
+/// <summary>A journey failed; the message says where its screenshots and traces are.</summary>
+public sealed class JourneyFailedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>The git-ignored folder failures are saved in: artifacts/e2e at the repository root (INVOICEMVC_E2E_ARTIFACTS overrides).</summary>
+public static class Artifacts
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        if (Environment.GetEnvironmentVariable("INVOICEMVC_E2E_ARTIFACTS") is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InvoiceMvc.sln")))
+            {
+                return Path.Combine(dir.FullName, "artifacts", "e2e");
+            }
+        }
+
+        return Path.Combine(Path.GetTempPath(), "invoicemvc-e2e");
+    }
+}

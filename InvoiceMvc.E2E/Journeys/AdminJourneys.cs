@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using InvoiceMvc.E2E.Infrastructure;
+using InvoiceMvc.E2E.Pages;
+using InvoiceMvc.Tests.Fixtures;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace InvoiceMvc.E2E.Journeys;
+
+/// <summary>The Hangfire dashboard belongs to admins.</summary>
+public sealed class AdminJourneys
+{
+    [Fact]
+    public Task Hangfire_IsRefused_ToAnonymousVisitors_AndToOperators() => Journey.RunAsync(async j =>
+    {
+        // A visitor is sent to sign in; the Hangfire page is not shown.
+        var anonymous = await j.NewPageAsync(label: "anonymous");
+        var response = await anonymous.GotoAsync("/hangfire");
+        Assert.StartsWith(j.App.Url("/account/login?ReturnUrl=%2Fhangfire"), anonymous.Url, StringComparison.Ordinal);
+        Assert.Equal((int)HttpStatusCode.OK, response!.Status);
+        await Expect(anonymous.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        // Its API too (no redirect for non-browser clients): 401, nothing of Hangfire in the body.
+        var api = await anonymous.APIRequest.GetAsync("/hangfire/stats", new() { MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.Unauthorized, api.Status);
+
+        // A signed-in operator is forbidden, with a page saying so (the browser logs the 403).
+        j.AllowConsoleError(new Regex(@"status of 403 \(Forbidden\)"));
+        var operatorPage = await j.NewPageAsync(label: "operator");
+        var login = new LoginPage(operatorPage);
+        await login.GotoAsync();
+        await login.SignInAsync(TestAccounts.Operator, TestAccounts.OperatorPassword);
+        var forbidden = await operatorPage.GotoAsync("/hangfire");
+        Assert.Equal((int)HttpStatusCode.Forbidden, forbidden!.Status);
+        await Expect(operatorPage.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
+        Assert.DoesNotContain("Hangfire", await operatorPage.ContentAsync(), StringComparison.OrdinalIgnoreCase);
+    });
+
+    [Fact]
+    public Task Admin_SignsIn_AndSeesTheGenerationJob() => Journey.RunAsync(new JourneySetup
+    {
+        Settings = { ["Generation:DurationSeconds"] = "60" },
+    }, async j =>
+    {
+        // The admin follows the Hangfire link from the dashboard, signs in, and lands on Hangfire.
+        var page = await j.NewPageAsync(label: "admin");
+        await page.GotoAsync("/hangfire");
+        await new LoginPage(page).SignInAsync(TestAccounts.Admin, TestAccounts.AdminPassword);
+        await page.WaitForURLAsync(j.App.Url("/hangfire"));
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).First).ToBeVisibleAsync();
+
+        // Admins may also START; the job shows up in Hangfire while it runs.
+        var dashboard = new DashboardPage(page);
+        await dashboard.GotoAsync();
+        await dashboard.StartButton.ClickAsync();
+        await dashboard.ExpectStateAsync("running");
+        await dashboard.WaitForTopRowAsync(1); // the worker has picked the job up and it is producing
+
+        await page.GotoAsync("/hangfire/jobs/processing");
+        var job = page.GetByRole(AriaRole.Link, new() { Name = "Generate invoices for run 1" });
+        await Expect(job).ToBeVisibleAsync();
+        await job.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Generate invoices for run 1" })).ToBeVisibleAsync();
+        // Its current state, newest first in the job's history.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 4 }).First).ToHaveTextAsync(new Regex(@"Processing\s*$"));
+    });
+}
