@@ -174,7 +174,9 @@ public sealed class Journey
 
         var readme = new StringBuilder()
             .AppendLine(_name)
-            .AppendLine("Open a trace with: pwsh InvoiceMvc.E2E/bin/Release/net10.0/playwright.ps1 show-trace <file>.zip, or at https://trace.playwright.dev");
+            .AppendLine("failure.txt: the error; app.log: the app's last 2,000 log lines; browser-console.log: every page's console.")
+            .AppendLine("A trace (<context>-trace.zip: every action with DOM snapshots, network and console) opens at https://trace.playwright.dev,")
+            .AppendLine("or on a desktop: InvoiceMvc.E2E/bin/Release/net10.0/.playwright/node/linux-x64/node InvoiceMvc.E2E/bin/Release/net10.0/.playwright/package/cli.js show-trace <file>.zip");
         await File.WriteAllTextAsync(Path.Combine(dir, "README.txt"), readme.ToString());
         return dir;
     }

@@ -13,7 +13,7 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Stream_PacesRowsAtTwoPerSecond_WithinFivePercent_OverTenSeconds()
+    public async Task Stream_PacesRowsAtTwoPerSecond_MedianGapWithinFivePercent_NeverFaster()
     {
         await using var app = await DashboardApp.StartAsync(new Dictionary<string, string?>
         {
@@ -41,7 +41,12 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
         var gaps = rows.Zip(rows.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a.Timestamp, b.Timestamp).TotalMilliseconds).ToList();
         output.WriteLine($"20 intervals took {window.TotalMilliseconds:0} ms; gaps min {gaps.Min():0} ms, max {gaps.Max():0} ms");
 
-        Assert.InRange(window.TotalSeconds, 9.5, 10.5);
+        // The rate: the typical gap is 500 ms +-5 %. A busy 2-core CI machine can stall the stream once
+        // (seen: one 1,002 ms gap in a full suite run; alone, 6 of 6 runs took 9,998-10,004 ms); the
+        // pacer then re-anchors instead of bursting, so such a stall costs at most one interval.
+        var median = gaps.Order().ElementAt(gaps.Count / 2);
+        Assert.InRange(median, 475, 525);
+        Assert.InRange(window.TotalSeconds, 9.5, 11.0);
         // Never faster than the rate (a little slack for the client's own scheduling).
         Assert.All(gaps, g => Assert.True(g >= 400, $"two rows only {g:0} ms apart"));
     }
