@@ -103,7 +103,7 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
             InstrumentPublished = (instrument, l) =>
             {
                 // Only this app's meter: other tests' apps run in the same process.
-                if (instrument.Name == "invoicemvc.dashboard.stats_latency" && ReferenceEquals(instrument.Meter.Scope, factory))
+                if (instrument.Name == "stats_latency" && ReferenceEquals(instrument.Meter.Scope, factory))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

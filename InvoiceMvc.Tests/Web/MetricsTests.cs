@@ -36,6 +36,16 @@ public sealed partial class MetricsTests
 
         Assert.Equal(100, Value(after.Body, "invoicemvc_generator_lag_seconds_count"));
         Assert.True(Value(after.Body, "invoicemvc_generator_lag_seconds_sum") >= 0);
+        // The dashboard's instruments, named once (<meter>_<instrument>): an open stream counts, a closed one no longer.
+        using (var stream = await client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            var open = await ScrapeAsync(client);
+            Assert.Equal(1, Value(open.Body, "invoicemvc_dashboard_open_streams"));
+            Assert.DoesNotContain("invoicemvc_dashboard_invoicemvc", open.Body, StringComparison.Ordinal);
+        }
+
+        await Eventually.ValueAsync(() => ScrapeAsync(client), m => Value(m.Body, "invoicemvc_dashboard_open_streams") == 0, TimeSpan.FromSeconds(10), "the stream closed");
         // The start request (and the scrapes) are timed per route by prometheus-net's HTTP middleware.
         Assert.Matches(RequestDurationForStart(), after.Body);
 

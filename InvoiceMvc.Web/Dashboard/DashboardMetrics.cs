@@ -19,12 +19,12 @@ public sealed class DashboardMetrics
     public DashboardMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _statsLatency = meter.CreateHistogram<double>("invoicemvc.dashboard.stats_latency", unit: "ms",
+        _statsLatency = meter.CreateHistogram<double>("stats_latency", unit: "ms",
             description: "From the commit of an invoice (producer's clock) to its stats event written to a viewer's stream.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
-        _rowsSent = meter.CreateCounter<long>("invoicemvc.dashboard.rows_sent", description: "Invoice rows written to viewers' streams.");
-        _rowsRendered = meter.CreateCounter<long>("invoicemvc.dashboard.rows_rendered", description: "Invoice rows rendered for the streams (once per row per server).");
-        meter.CreateObservableUpDownCounter("invoicemvc.dashboard.open_streams", () => Interlocked.Read(ref _openStreams),
+        _rowsSent = meter.CreateCounter<long>("rows_sent", description: "Invoice rows written to viewers' streams.");
+        _rowsRendered = meter.CreateCounter<long>("rows_rendered", description: "Invoice rows rendered for the streams (once per row per server).");
+        meter.CreateObservableUpDownCounter("open_streams", () => Interlocked.Read(ref _openStreams),
             description: "SSE streams currently open on this server.");
     }
 
