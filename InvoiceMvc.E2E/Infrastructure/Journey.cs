@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using InvoiceMvc.E2E.Pages;
+using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Playwright;
 
 namespace InvoiceMvc.E2E.Infrastructure;
@@ -85,7 +86,11 @@ public sealed class Journey
         await context.Tracing.StartAsync(new() { Title = $"{_name} ({label})", Screenshots = false, Snapshots = true });
         await context.AddInitScriptAsync(DashboardPage.StreamProbeScript);
         var page = await context.NewPageAsync();
-        page.PageError += (_, error) => Record(_problems, $"[{label}] page error: {error}");
+        page.PageError += (_, error) =>
+        {
+            Record(_console, $"[{label}] page error: {error}");
+            Record(_problems, $"[{label}] page error: {error}");
+        };
         page.Console += (_, message) =>
         {
             Record(_console, $"[{label}] {message.Type}: {message.Text}");
@@ -101,15 +106,19 @@ public sealed class Journey
     public async Task<DashboardPage> OpenDashboardAsync(string? signInAs = null, BrowserNewContextOptions? options = null, string? label = null)
     {
         var page = await NewPageAsync(options, label ?? signInAs ?? "viewer");
-        if (signInAs is not null)
+        var dashboard = new DashboardPage(page);
+        if (signInAs is null)
         {
-            var login = new LoginPage(page);
-            await login.GotoAsync();
-            await login.SignInAsync(signInAs, Tests.Fixtures.TestAccounts.PasswordOf(signInAs));
+            await dashboard.GotoAsync();
+            return dashboard;
         }
 
-        var dashboard = new DashboardPage(page);
-        await dashboard.GotoAsync();
+        // Signing in lands on the dashboard.
+        var login = new LoginPage(page);
+        await login.GotoAsync();
+        await login.SignInAsync(signInAs, TestAccounts.PasswordOf(signInAs));
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/"); // the page's BaseURL may be a NetworkLink
+        await dashboard.WaitForStreamAsync();
         return dashboard;
     }
 
@@ -143,7 +152,7 @@ public sealed class Journey
         await File.WriteAllLinesAsync(Path.Combine(dir, "app.log"), App.Process.RecentOutput);
         lock (_console)
         {
-            File.WriteAllLines(Path.Combine(dir, "browser-console.log"), _console.Concat(_problems));
+            File.WriteAllLines(Path.Combine(dir, "browser-console.log"), _console);
         }
 
         foreach (var (context, label) in _contexts)

@@ -179,12 +179,7 @@ public sealed class DashboardBrowserTests
         public static async Task<BrowserSession> OpenAsync(Uri baseAddress, string? initScript = null)
         {
             var playwright = await Playwright.CreateAsync();
-            var browser = await playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
+            var browser = await Chromium.LaunchAsync(playwright);
             var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
             var session = new BrowserSession(playwright, browser, page);
             if (initScript is not null)

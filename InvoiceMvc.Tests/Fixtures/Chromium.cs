@@ -1,8 +1,8 @@
 using Microsoft.Playwright;
 
-namespace InvoiceMvc.E2E.Infrastructure;
+namespace InvoiceMvc.Tests.Fixtures;
 
-/// <summary>Debian's Chromium, launched the way ../shared/environment.md says it runs here.</summary>
+/// <summary>Debian's Chromium, launched the way ../shared/environment.md says it runs here (browser tests and E2E journeys).</summary>
 public static class Chromium
 {
     /// <summary>Where scripts/test.sh installs it (apt package "chromium"); INVOICEMVC_CHROMIUM overrides.</summary>
