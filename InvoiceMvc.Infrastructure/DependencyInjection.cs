@@ -28,10 +28,9 @@ public static class DependencyInjection
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ConnectionStringsOptions>().BindConfiguration(ConnectionStringsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        // Connection strings are needed to build the container itself, so they are checked here too,
-        // with the same message the options validation would give.
+        // Connection strings are needed to build the container itself, so they are checked here,
+        // before any service exists, with a message naming the key.
         var postgres = RequireConnectionString(builder.Configuration, "Postgres");
         var redis = RequireConnectionString(builder.Configuration, "Redis");
 
@@ -91,10 +90,12 @@ public static class DependencyInjection
             services.AddHostedService<GenerationRecovery>();
         }
 
+        services.AddSingleton<GenerationRunStore>();
         services.AddSingleton<LiveStateHub>();
-        services.AddSingleton<LiveStateStore>();
         services.AddHostedService<PostgresEventListener>();
         services.AddSingleton<StatsCache>();
+        services.AddSingleton<StatsCacheWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatsCacheWriter>());
         services.AddMetrics();
         services.AddSingleton<AppMetrics>();
         services.AddSingleton(new InvoiceFaker());
@@ -126,8 +127,7 @@ public static class DependencyInjection
         var value = configuration.GetConnectionString(name);
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new OptionsValidationException(ConnectionStringsOptions.SectionName, typeof(ConnectionStringsOptions),
-                [$"ConnectionStrings:{name} is required (set it in appsettings or as ConnectionStrings__{name})."]);
+            throw new InvalidOperationException($"ConnectionStrings:{name} is required (set it in appsettings or as ConnectionStrings__{name}).");
         }
 
         return value;

@@ -26,17 +26,6 @@ public sealed class InvoicingOptions
     public decimal VatRate { get; set; } = 0.15m;
 }
 
-public sealed class ConnectionStringsOptions
-{
-    public const string SectionName = "ConnectionStrings";
-
-    [Required(ErrorMessage = "ConnectionStrings:Postgres is required.")]
-    public string Postgres { get; set; } = "";
-
-    [Required(ErrorMessage = "ConnectionStrings:Redis is required.")]
-    public string Redis { get; set; } = "";
-}
-
 public sealed class CacheOptions
 {
     public const string SectionName = "Cache";

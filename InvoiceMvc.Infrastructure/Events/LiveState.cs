@@ -8,9 +8,6 @@ public sealed record RunSnapshot(long Id, RunStatus Status, int Produced, int Ta
 {
     public bool IsActive => Status == RunStatus.Running;
     public TimeSpan Remaining => GenerationSchedule.Duration(Target - Produced, RatePerSecond);
-
-    public static RunSnapshot From(GenerationRun run) =>
-        new(run.Id, run.Status, run.Produced, run.Target, run.RatePerSecond, run.StartedAt, run.EndedAt);
 }
 
 /// <summary>

@@ -1,20 +1,19 @@
-using Microsoft.Extensions.Logging;
-
 namespace InvoiceMvc.Infrastructure.Events;
 
 /// <summary>
-/// This process's view of the latest <see cref="LiveState"/>, fed by <see cref="PostgresEventListener"/>.
-/// Waiters (SSE streams, the generation job's stop check) get woken on every change; a waiter costs
-/// one shared Task, not a queue of its own.
+/// This process's view of the latest <see cref="LiveState"/>. One way in: only
+/// <see cref="PostgresEventListener"/> publishes (each NOTIFY, and its reads after a reconnect or
+/// while polling), so every process sees the same committed states in the same order. Waiters (SSE
+/// streams, the generation job's stop check) get woken on every change; a waiter costs one shared
+/// Task, not a queue of its own.
 /// </summary>
-public sealed class LiveStateHub(ILogger<LiveStateHub> logger)
+public sealed class LiveStateHub
 {
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _ready = NewSignal();
     private LiveState _current = LiveState.Empty;
     private long _version;
     private TaskCompletionSource _changed = NewSignal();
-
-    public event Action<LiveState>? Published;
 
     public LiveState Current
     {
@@ -26,8 +25,11 @@ public sealed class LiveStateHub(ILogger<LiveStateHub> logger)
         get { lock (_gate) { return _version; } }
     }
 
+    /// <summary>Completes once the listener has delivered its first state (until then <see cref="Current"/> is <see cref="LiveState.Empty"/>).</summary>
+    public Task Ready => _ready.Task;
+
     /// <summary>Takes a newer state; an older one (a late poll after a notification) is ignored.</summary>
-    public bool Publish(LiveState state)
+    internal bool Publish(LiveState state)
     {
         TaskCompletionSource toRelease;
         lock (_gate)
@@ -44,15 +46,7 @@ public sealed class LiveStateHub(ILogger<LiveStateHub> logger)
         }
 
         toRelease.TrySetResult();
-        try
-        {
-            Published?.Invoke(state);
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "A live state subscriber failed");
-        }
-
+        _ready.TrySetResult();
         return true;
     }
 

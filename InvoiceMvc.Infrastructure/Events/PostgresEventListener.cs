@@ -1,3 +1,4 @@
+using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -5,13 +6,14 @@ using Npgsql;
 namespace InvoiceMvc.Infrastructure.Events;
 
 /// <summary>
-/// LISTENs on <see cref="LiveStateStore.Channel"/> with a dedicated connection and feeds every
+/// LISTENs on <see cref="LiveStateChannel.Channel"/> with a dedicated connection and feeds every
 /// notification into the <see cref="LiveStateHub"/>. While the connection is down it polls the
-/// database once a second instead, so the dashboards slow down but never freeze.
+/// database once a second instead, so the dashboards slow down but never freeze. The only publisher
+/// into the hub (see docs/decisions/010-live-state-publisher.md).
 /// </summary>
 public sealed class PostgresEventListener(
     NpgsqlDataSource dataSource,
-    LiveStateStore store,
+    GenerationRunStore store,
     LiveStateHub hub,
     ILogger<PostgresEventListener> logger) : BackgroundService
 {
@@ -43,21 +45,21 @@ public sealed class PostgresEventListener(
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         connection.Notification += (_, e) =>
         {
-            var state = LiveStateStore.Parse(e.Payload);
+            var state = LiveStateChannel.Parse(e.Payload);
             if (state is not null)
             {
                 hub.Publish(state);
             }
         };
 
-        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateStore.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateChannel.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
         // Whatever committed while nobody listened.
-        hub.Publish(await store.ReadAsync(stoppingToken));
-        logger.LogInformation("Listening for invoice events on {Channel}", LiveStateStore.Channel);
+        hub.Publish(await store.ReadLiveStateAsync(stoppingToken));
+        logger.LogInformation("Listening for invoice events on {Channel}", LiveStateChannel.Channel);
 
         while (true)
         {
@@ -74,7 +76,7 @@ public sealed class PostgresEventListener(
     {
         try
         {
-            hub.Publish(await store.ReadAsync(stoppingToken));
+            hub.Publish(await store.ReadLiveStateAsync(stoppingToken));
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
         {

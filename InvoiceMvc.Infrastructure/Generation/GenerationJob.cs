@@ -3,6 +3,7 @@ using Hangfire;
 using InvoiceMvc.Domain.Generation;
 using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Infrastructure.Stats;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,10 +20,10 @@ namespace InvoiceMvc.Infrastructure.Generation;
 /// </summary>
 public sealed class GenerationJob(
     NpgsqlDataSource dataSource,
+    GenerationRunStore runs,
     InvoiceFaker faker,
-    StatsCache stats,
+    StatsCacheWriter statsCache,
     LiveStateHub hub,
-    GenerationService generation,
     AppMetrics metrics,
     IOptions<InvoicingOptions> invoicing,
     IHostApplicationLifetime lifetime,
@@ -47,7 +48,7 @@ public sealed class GenerationJob(
 
         try
         {
-            var run = await LoadAsync(connection, runId, cancellationToken);
+            var run = await runs.LoadAsync(runId, cancellationToken);
             if (run is not { Status: RunStatus.Running })
             {
                 logger.LogInformation("Run {RunId} is {Status}; nothing to do", runId, run?.Status.ToString() ?? "missing");
@@ -60,14 +61,14 @@ public sealed class GenerationJob(
                 GenerationSchedule.AnchorForResume(time.GetUtcNow(), run.Produced, run.RatePerSecond), run.RatePerSecond, run.Target);
             logger.LogInformation("Producing run {RunId} from {Produced} to {Target} at {Rate}/s", runId, run.Produced, run.Target, run.RatePerSecond);
             await ProduceAsync(connection, run, schedule, cancellationToken);
-            var final = await LoadAsync(connection, runId, CancellationToken.None);
+            var final = await runs.LoadAsync(runId, CancellationToken.None);
             logger.LogInformation("Run {RunId} ended {Status} with {Produced} of {Target} invoices", runId, final?.Status, final?.Produced, final?.Target);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Hangfire cancels a job's token when it is deleted from the dashboard: treat that as STOP.
             logger.LogInformation("Job for run {RunId} was cancelled from Hangfire; stopping the run", runId);
-            await generation.EndAsync(runId, RunStatus.Stopped, CancellationToken.None);
+            await runs.EndAsync(runId, RunStatus.Stopped, CancellationToken.None);
         }
         finally
         {
@@ -92,7 +93,7 @@ public sealed class GenerationJob(
             try
             {
                 // Not cancellable: a tick either commits whole or not at all.
-                result = await InvoiceWriter.TryWriteAsync(connection, run.Id, faker.Next(), vatRate, time.GetUtcNow(), CancellationToken.None);
+                result = await runs.AdvanceAsync(connection, run.Id, faker.Next(), vatRate, CancellationToken.None);
             }
             catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
             {
@@ -101,7 +102,7 @@ public sealed class GenerationJob(
                 // they end the job, and Hangfire's retry or GenerationRecovery resumes the run later.
                 logger.LogError(ex, "Run {RunId} failed: PostgreSQL refused invoice {Sequence} ({SqlState} {Constraint})",
                     run.Id, produced + 1, ex.SqlState, ex.ConstraintName);
-                await generation.EndAsync(run.Id, RunStatus.Failed, CancellationToken.None);
+                await runs.EndAsync(run.Id, RunStatus.Failed, CancellationToken.None);
                 return;
             }
 
@@ -112,8 +113,9 @@ public sealed class GenerationJob(
 
             produced = result.Invoice.Sequence;
             metrics.InvoiceGenerated(time.GetUtcNow() - due);
-            hub.Publish(result.State);
-            await stats.ApplyAsync(result.State.Stats);
+            // Never awaited: a slow or frozen Redis must not delay the next tick. The hub hears of this
+            // commit from its own NOTIFY, like every other process's hub.
+            statsCache.Post(result.State.Stats);
         }
     }
 
@@ -165,27 +167,5 @@ public sealed class GenerationJob(
         cmd.Parameters.AddWithValue("ns", AdvisoryLockNamespace);
         cmd.Parameters.AddWithValue("run", unchecked((int)runId));
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    internal static async Task<GenerationRun?> LoadAsync(NpgsqlConnection connection, long runId, CancellationToken cancellationToken)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT status, rate_per_second, target, produced, started_at FROM generation_runs WHERE id = @run", connection);
-        cmd.Parameters.AddWithValue("run", runId);
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!await r.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new GenerationRun
-        {
-            Id = runId,
-            Status = (RunStatus)r.GetInt16(0),
-            RatePerSecond = r.GetInt32(1),
-            Target = r.GetInt32(2),
-            Produced = r.GetInt32(3),
-            StartedAt = r.GetFieldValue<DateTimeOffset>(4),
-        };
     }
 }

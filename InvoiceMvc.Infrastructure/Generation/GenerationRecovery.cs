@@ -1,4 +1,5 @@
 using Hangfire;
+using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,22 +13,11 @@ namespace InvoiceMvc.Infrastructure.Generation;
 /// connection closes, so recovery does not wait for Hangfire's 30-minute invisibility timeout.
 /// </summary>
 public sealed class GenerationRecovery(
-    NpgsqlDataSource dataSource,
+    GenerationRunStore runs,
     IBackgroundJobClient jobs,
     ILogger<GenerationRecovery> logger) : BackgroundService
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
-
-    // Running, silent for a while (a fresh run's job may still be in the queue), and nobody holds its
-    // lock. MATERIALIZED so the lock is only tried on those candidates: in a plain WHERE the planner
-    // may call pg_try_advisory_lock first and leave locks behind on runs it then filters out.
-    private const string OrphansSql = """
-        WITH candidates AS MATERIALIZED (
-            SELECT id FROM generation_runs
-             WHERE status = 1
-               AND coalesce(last_tick_at, started_at) < now() - make_interval(secs => greatest(2.0, 3.0 / rate_per_second)))
-        SELECT id FROM candidates WHERE pg_try_advisory_lock(@ns, id::int)
-        """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,35 +38,15 @@ public sealed class GenerationRecovery(
 
     public async Task<IReadOnlyList<long>> ResumeOrphansAsync(CancellationToken cancellationToken)
     {
-        var resumed = new List<long>();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var cmd = new NpgsqlCommand(OrphansSql, connection))
-        {
-            cmd.Parameters.AddWithValue("ns", GenerationJob.AdvisoryLockNamespace);
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-            {
-                resumed.Add(r.GetInt64(0));
-            }
-        }
-
-        // Let go of the probe locks before enqueuing, so the new jobs can take them.
-        await using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection))
-        {
-            await unlock.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        foreach (var runId in resumed)
+        var orphans = await runs.OrphansAsync(GenerationJob.AdvisoryLockNamespace, cancellationToken);
+        foreach (var runId in orphans)
         {
             var jobId = jobs.Enqueue<GenerationJob>(job => job.RunAsync(runId, CancellationToken.None));
-            await using var update = new NpgsqlCommand("UPDATE generation_runs SET job_id = @job, last_tick_at = now() WHERE id = @run", connection);
-            update.Parameters.AddWithValue("job", jobId);
-            update.Parameters.AddWithValue("run", runId);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await runs.SetJobIdAsync(runId, jobId, cancellationToken);
             logger.LogWarning("Run {RunId} was orphaned (its process died); resumed as job {JobId}", runId, jobId);
         }
 
-        return resumed;
+        return orphans;
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken token)

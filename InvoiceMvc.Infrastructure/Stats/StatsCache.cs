@@ -1,5 +1,6 @@
 using System.Globalization;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,16 +25,16 @@ public sealed class StatsCache
         """;
 
     private readonly IConnectionMultiplexer _redis;
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly GenerationRunStore _runs;
     private readonly ILogger<StatsCache> _logger;
     private readonly RedisKey _key;
     private long _fallbacks;
     private int _applyFailing;
 
-    public StatsCache(IConnectionMultiplexer redis, NpgsqlDataSource dataSource, IOptions<CacheOptions> options, ILogger<StatsCache> logger)
+    public StatsCache(IConnectionMultiplexer redis, GenerationRunStore runs, IOptions<CacheOptions> options, ILogger<StatsCache> logger)
     {
         _redis = redis;
-        _dataSource = dataSource;
+        _runs = runs;
         _logger = logger;
         _key = options.Value.KeyPrefix + "stats";
         // Whatever Redis holds after an outage may be behind: rebuild it from the truth.
@@ -51,6 +52,9 @@ public sealed class StatsCache
 
     public RedisKey Key => _key;
 
+    /// <summary>True while the latest <see cref="ApplyAsync"/> could not reach Redis (its snapshot is not stored).</summary>
+    public bool ApplyFailing => Volatile.Read(ref _applyFailing) == 1;
+
     /// <summary>Stores the snapshot as of one committed invoice, unless Redis already has a newer one.</summary>
     public async Task<bool> ApplyAsync(InvoiceStats snapshot)
     {
@@ -62,8 +66,8 @@ public sealed class StatsCache
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Generation never waits for the cache: PostgreSQL already holds the truth. One warning
-            // per outage, not one per invoice.
+            // PostgreSQL already holds the truth; StatsCacheWriter retries the latest snapshot. One
+            // warning per outage, not one per invoice.
             var level = Interlocked.Exchange(ref _applyFailing, 1) == 0 ? LogLevel.Warning : LogLevel.Debug;
             _logger.Log(level, "Redis unavailable, stats cache not updated (from invoice {InvoiceId} on): {Error}", snapshot.LastInvoiceId, ex.Message);
             return false;
@@ -91,27 +95,21 @@ public sealed class StatsCache
         {
             Interlocked.Increment(ref _fallbacks);
             _logger.LogWarning("Redis unavailable, reading stats from PostgreSQL: {Error}", ex.Message);
-            return await ReadTruthAsync(_dataSource, cancellationToken);
+            return await ReadTruthAsync(cancellationToken);
         }
     }
 
     /// <summary>Copies PostgreSQL's totals into Redis (if Redis has nothing newer) and returns them.</summary>
     public async Task<InvoiceStats> RebuildAsync(CancellationToken cancellationToken)
     {
-        var truth = await ReadTruthAsync(_dataSource, cancellationToken);
+        var truth = await ReadTruthAsync(cancellationToken);
         await SetIfNewerAsync(truth, force: true);
         return truth;
     }
 
-    public static async Task<InvoiceStats> ReadTruthAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT invoice_count, total_amount, vat_amount, last_invoice_id FROM invoice_stats WHERE id = 1");
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await r.ReadAsync(cancellationToken)
-            ? new InvoiceStats(r.GetInt64(0), r.GetDecimal(1), r.GetDecimal(2), r.GetInt64(3))
-            : InvoiceStats.Empty;
-    }
+    /// <summary>PostgreSQL's totals, read by the run store's one reader of the stats row.</summary>
+    public async Task<InvoiceStats> ReadTruthAsync(CancellationToken cancellationToken) =>
+        (await _runs.ReadLiveStateAsync(cancellationToken)).Stats;
 
     private async Task<bool> SetIfNewerAsync(InvoiceStats s, bool force = false)
     {

@@ -126,6 +126,24 @@ public sealed class RedisServer : IAsyncDisposable
         await Eventually.TrueAsync(() => Task.FromResult(CanConnect()), TimeSpan.FromSeconds(10), "redis-server accepts connections");
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing answers, as with a hung host.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server carry on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running");
+        using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {pid} exited {kill.ExitCode}");
+        }
+    }
+
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } p)

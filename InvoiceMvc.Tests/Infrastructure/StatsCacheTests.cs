@@ -1,5 +1,6 @@
 using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Infrastructure;
+using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Infrastructure.Stats;
 using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +28,7 @@ public sealed class StatsCacheTests : IAsyncLifetime
         options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 1000;
         options.ReconnectRetryPolicy = new LinearRetry(200);
         _mux = await ConnectionMultiplexer.ConnectAsync(options);
-        _cache = new StatsCache(_mux, _db.DataSource, Options.Create(new CacheOptions { KeyPrefix = "s:" }), NullLogger<StatsCache>.Instance);
+        _cache = new StatsCache(_mux, new GenerationRunStore(_db.DataSource, TimeProvider.System), Options.Create(new CacheOptions { KeyPrefix = "s:" }), NullLogger<StatsCache>.Instance);
         await SetTruth(new InvoiceStats(3, 345.00m, 45.00m, 3));
     }
 

@@ -16,10 +16,10 @@ public sealed class WakeUpTests
         {
             lock (received)
             {
-                received.Add(LiveStateStore.Parse(e.Payload)!);
+                received.Add(LiveStateChannel.Parse(e.Payload)!);
             }
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateStore.Channel}", listener))
+        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateChannel.Channel}", listener))
         {
             await listen.ExecuteNonQueryAsync();
         }

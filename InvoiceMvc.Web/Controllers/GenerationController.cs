@@ -22,37 +22,21 @@ public sealed class GenerationController(GenerationService generation, AuditTrai
     [HttpPost("start")]
     public async Task<IActionResult> Start(CancellationToken cancellationToken)
     {
-        var result = await generation.StartAsync(cancellationToken);
-        await (result switch
-        {
-            StartResult.Started s => AuditAsync("start", "started", s.Run.Id, cancellationToken),
-            StartResult.AlreadyRunning a => AuditAsync("start", "conflict", a.RunId, cancellationToken),
-            _ => throw new InvalidOperationException("Unknown start result"),
-        });
-        return result switch
-        {
-            StartResult.Started s => Answer(StatusCodes.Status202Accepted, $"Run {s.Run.Id} started: {s.Run.Target} invoices at {s.Run.RatePerSecond}/s.", s.Run.Id),
-            StartResult.AlreadyRunning a => Answer(StatusCodes.Status409Conflict, $"A generation run is already active (run {a.RunId}). Stop it before starting another.", a.RunId),
-            _ => throw new InvalidOperationException("Unknown start result"),
-        };
+        var (outcome, status, message, runId) = (await generation.StartAsync(cancellationToken)).Match(
+            started: s => ("started", StatusCodes.Status202Accepted, $"Run {s.Run.Id} started: {s.Run.Target} invoices at {s.Run.RatePerSecond}/s.", s.Run.Id),
+            alreadyRunning: a => ("conflict", StatusCodes.Status409Conflict, $"A generation run is already active (run {a.RunId}). Stop it before starting another.", a.RunId));
+        await AuditAsync("start", outcome, runId, cancellationToken);
+        return Answer(status, message, runId);
     }
 
     [HttpPost("stop")]
     public async Task<IActionResult> Stop(CancellationToken cancellationToken)
     {
-        var result = await generation.StopAsync(cancellationToken);
-        await (result switch
-        {
-            StopResult.Stopped s => AuditAsync("stop", "stopped", s.Run.Id, cancellationToken),
-            StopResult.NothingRunning => AuditAsync("stop", "nothing-running", null, cancellationToken),
-            _ => throw new InvalidOperationException("Unknown stop result"),
-        });
-        return result switch
-        {
-            StopResult.Stopped s => Answer(StatusCodes.Status200OK, $"Run {s.Run.Id} stopped at {s.Run.Produced} of {s.Run.Target} invoices.", s.Run.Id),
-            StopResult.NothingRunning => Answer(StatusCodes.Status409Conflict, "No generation run is active.", null),
-            _ => throw new InvalidOperationException("Unknown stop result"),
-        };
+        var (outcome, status, message, runId) = (await generation.StopAsync(cancellationToken)).Match(
+            stopped: s => ("stopped", StatusCodes.Status200OK, $"Run {s.Run.Id} stopped at {s.Run.Produced} of {s.Run.Target} invoices.", (long?)s.Run.Id),
+            nothingRunning: _ => ("nothing-running", StatusCodes.Status409Conflict, "No generation run is active.", null));
+        await AuditAsync("stop", outcome, runId, cancellationToken);
+        return Answer(status, message, runId);
     }
 
     private Task AuditAsync(string action, string outcome, long? runId, CancellationToken cancellationToken) =>

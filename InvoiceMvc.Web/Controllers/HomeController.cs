@@ -16,13 +16,15 @@ public sealed class HomeController(StatsCache stats, InvoiceQueries queries, Cur
     [HttpGet("/")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
-        var live = await cursors.CurrentAsync(cancellationToken);
+        // One source each: the totals (cards, and the newest id behind them) come from the stats cache
+        // (Redis; PostgreSQL's stats row when Redis is empty or down), the live state gives only the run.
+        var run = (await cursors.CurrentAsync(cancellationToken)).Run;
         var totals = await stats.GetAsync(cancellationToken);
         var page = await InvoicesController.LoadPageAsync(queries, formatter, before: null, Cursors.DefaultPageSize, cancellationToken);
         var after = page.Rows.Count > 0 ? page.Rows[0].Id : 0;
-        var waiting = Math.Max(0, live.Stats.LastInvoiceId - after);
+        var waiting = Math.Max(0, totals.LastInvoiceId - after);
         return View(new DashboardPageView(
-            formatter.Status(live.Run, waiting),
+            formatter.Status(run, waiting),
             formatter.Cards(totals),
             page,
             after,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Persistence;
 
 namespace InvoiceMvc.Web.Dashboard;
 
@@ -20,10 +21,15 @@ internal static class Parsed
 /// Reads the invoice-id cursors browsers send (after, Last-Event-ID, before) and page sizes. Anything
 /// tampered with (not a number, negative, beyond the newest invoice) gets a message for a 400, never
 /// an exception. "Beyond the newest" is checked against PostgreSQL when this server's view lags, so a
-/// browser moving from one instance to another is never refused an id it really saw.
+/// browser moving from one instance to another is never refused an id it really saw. Reads only:
+/// the hub has one publisher, the event listener.
 /// </summary>
-public sealed class Cursors(LiveStateHub hub, LiveStateStore store)
+public sealed class Cursors(LiveStateHub hub, GenerationRunStore store)
 {
+    // The listener's first read normally lands milliseconds after start-up; past this the database is
+    // asked directly (and an unreachable one fails this request, not all the next ones).
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(2);
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
@@ -78,15 +84,21 @@ public sealed class Cursors(LiveStateHub hub, LiveStateStore store)
             : Parsed.Bad<int>($"size must be a whole number from 1 to {MaxPageSize}.");
     }
 
-    /// <summary>This server's live state, read from PostgreSQL if the listener has not delivered one yet.</summary>
+    /// <summary>
+    /// This server's live state. Right after start-up it waits for the listener's first state, so a
+    /// stream started now begins from the truth, not from an empty hub.
+    /// </summary>
     public async Task<LiveState> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (hub.Version == 0)
+        try
         {
-            hub.Publish(await store.ReadAsync(cancellationToken));
+            await hub.Ready.WaitAsync(ReadyTimeout, cancellationToken);
+            return hub.Current;
         }
-
-        return hub.Current;
+        catch (TimeoutException)
+        {
+            return await store.ReadLiveStateAsync(cancellationToken);
+        }
     }
 
     // Digits only: no sign, no spaces, no exponent, no thousands separators.
@@ -101,9 +113,8 @@ public sealed class Cursors(LiveStateHub hub, LiveStateStore store)
             return newest;
         }
 
-        // This server may not have heard of the newest commits yet: ask the truth, and share it.
-        var state = await store.ReadAsync(cancellationToken);
-        hub.Publish(state);
-        return state.Stats.LastInvoiceId;
+        // This server may not have heard of the newest commits yet: ask the truth (its own NOTIFY
+        // reaches the hub through the listener a moment later).
+        return (await store.ReadLiveStateAsync(cancellationToken)).Stats.LastInvoiceId;
     }
 }

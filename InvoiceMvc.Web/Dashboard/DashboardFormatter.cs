@@ -30,8 +30,6 @@ public sealed class DashboardFormatter
         _datePattern = _culture.DateTimeFormat.ShortDatePattern + " HH:mm:ss";
     }
 
-    public CultureInfo Culture => _culture;
-
     public string Money(decimal amount) => amount.ToString("C2", _culture);
 
     public string Count(long count) => count.ToString("N0", _culture);

@@ -25,11 +25,14 @@ public sealed record StatCardView(string Label, string Value, string RawValue);
 
 public sealed record StatCardsView(long LastInvoiceId, IReadOnlyList<StatCardView> Cards);
 
+/// <summary>
+/// The states the server renders. "Stopping" is not one of them: STOP commits before it answers,
+/// so only the page shows it, while its own STOP request is in flight (dashboard.js).
+/// </summary>
 public enum DashboardState
 {
     Idle,
     Running,
-    Stopping,
     ProcessingBacklog,
 }
 
