@@ -41,6 +41,8 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
         var gaps = rows.Zip(rows.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a.Timestamp, b.Timestamp).TotalMilliseconds).ToList();
         output.WriteLine($"20 intervals took {window.TotalMilliseconds:0} ms; gaps min {gaps.Min():0} ms, max {gaps.Max():0} ms");
 
+        // The real-time smoke test of the pacing: the exact schedule (every 500 ms to the tick, no idle
+        // credit, a stall re-anchors) is asserted on a fake clock in Web/Dashboard/ViewerStateTests.
         // The rate: the typical gap is 500 ms +-5 %. A busy 2-core CI machine can stall the stream once
         // (seen: one 1,002 ms gap in a full suite run; alone, 6 of 6 runs took 9,998-10,004 ms); the
         // pacer then re-anchors instead of bursting, so such a stall costs at most one interval.

@@ -1,0 +1,167 @@
+using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Web.Models;
+
+namespace InvoiceMvc.Web.Dashboard;
+
+/// <summary>
+/// The decisions of one viewer's stream, with no I/O, no awaits and no clock of its own: given the
+/// hub's state and the time, which frames go out and when to look again. A step has two halves
+/// because the next row comes from a cache that may have to ask PostgreSQL: <see cref="Begin"/>
+/// says whether the stats frame goes out (first, so a cache fill never delays the totals) and
+/// whether a row is due; <see cref="End"/> takes the row the cache returned and says whether it
+/// goes out, which status frame and heartbeat follow, and when to wake. A viewer is a handful of
+/// fields and a step allocates nothing of its own, so the same decisions can later be driven for
+/// many viewers by one shared timer instead of one wait per stream.
+/// </summary>
+internal sealed class ViewerState
+{
+    /// <summary>A `: keep-alive` comment after this much silence keeps proxies from closing the stream.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long to wait before asking again when the hub announced a row the database did not return.</summary>
+    public static readonly TimeSpan MissingRowRetry = TimeSpan.FromMilliseconds(250);
+
+    private readonly Pacer _pacer;
+    private readonly Func<RunSnapshot?, long, StatusView> _status;
+    private LiveState? _step;
+    private bool _rowDue;
+    private DateTimeOffset? _rowWake;
+    private long _statsSentFor = -1;
+    private bool _statsSentOnce;
+    private StatusView? _sentStatus;
+    private RunSnapshot? _statusRun;
+    private long _statusWaiting;
+    private DateTimeOffset _lastWrite;
+
+    /// <param name="status">The status a viewer sees for a run and its own backlog (<see cref="DashboardFormatter.Status"/>).</param>
+    /// <param name="openedAt">When the stream's first frame (retry) went out: the heartbeat counts from it.</param>
+    public ViewerState(long cursor, int ratePerSecond, Func<RunSnapshot?, long, StatusView> status, DateTimeOffset openedAt)
+    {
+        Cursor = cursor;
+        _pacer = new Pacer(ratePerSecond);
+        _status = status;
+        _lastWrite = openedAt;
+    }
+
+    /// <summary>The id of the last row this viewer has: the next row is the first invoice after it.</summary>
+    public long Cursor { get; private set; }
+
+    /// <summary>First half of a step: send the stats frame? fetch the row after <see cref="Cursor"/>?</summary>
+    public StepStart Begin(LiveState state, DateTimeOffset now)
+    {
+        _step = state;
+        var sendStats = state.Stats.LastInvoiceId != _statsSentFor;
+        var measure = false;
+        if (sendStats)
+        {
+            // The first frame of a stream shows whatever committed long ago: not a latency.
+            measure = _statsSentOnce && state.CommittedAt != DateTimeOffset.MinValue;
+            _statsSentFor = state.Stats.LastInvoiceId;
+            _statsSentOnce = true;
+            _lastWrite = now;
+        }
+
+        _rowDue = false;
+        _rowWake = null;
+        if (Waiting(state) == 0)
+        {
+            _pacer.Idle();
+        }
+        else if (_pacer.NextDue(now) is var due && due > now)
+        {
+            _rowWake = due;
+        }
+        else
+        {
+            _rowDue = true;
+        }
+
+        return new StepStart(sendStats, measure, _rowDue);
+    }
+
+    /// <summary>
+    /// Second half: <paramref name="fetchedRowId"/> is the row the cache returned when one was due
+    /// (null if it was not due, or the database has none yet).
+    /// </summary>
+    public StepEnd End(DateTimeOffset now, long? fetchedRowId)
+    {
+        var state = _step ?? throw new InvalidOperationException("End without Begin.");
+        _step = null;
+        if (fetchedRowId is not null && !_rowDue)
+        {
+            throw new ArgumentException("No row was due in this step.", nameof(fetchedRowId));
+        }
+
+        var sendRow = false;
+        if (_rowDue && fetchedRowId is { } id)
+        {
+            Cursor = id;
+            sendRow = true;
+            _lastWrite = now;
+            _pacer.Sent(now);
+            if (Waiting(state) == 0)
+            {
+                _pacer.Idle();
+            }
+            else
+            {
+                _rowWake = _pacer.NextDue(now);
+            }
+        }
+        else if (_rowDue)
+        {
+            _rowWake = now + MissingRowRetry;
+        }
+
+        var status = StatusChange(state);
+        if (status is not null)
+        {
+            _lastWrite = now;
+        }
+
+        var heartbeat = now - _lastWrite >= HeartbeatInterval;
+        if (heartbeat)
+        {
+            _lastWrite = now;
+        }
+
+        var wake = _lastWrite + HeartbeatInterval;
+        if (_rowWake is { } row && row < wake)
+        {
+            wake = row;
+        }
+
+        return new StepEnd(sendRow, status, heartbeat, wake);
+    }
+
+    private long Waiting(LiveState state) => Math.Max(0, state.Stats.LastInvoiceId - Cursor);
+
+    // The status is a function of the run and this viewer's backlog: worked out again only when either moved.
+    private StatusView? StatusChange(LiveState state)
+    {
+        var waiting = Waiting(state);
+        if (_sentStatus is not null && ReferenceEquals(state.Run, _statusRun) && waiting == _statusWaiting)
+        {
+            return null;
+        }
+
+        _statusRun = state.Run;
+        _statusWaiting = waiting;
+        var view = _status(state.Run, waiting);
+        if (view == _sentStatus)
+        {
+            return null;
+        }
+
+        _sentStatus = view;
+        return view;
+    }
+
+    /// <summary>What the first half of a step decided.</summary>
+    /// <param name="MeasureStatsLatency">Record commit-to-send for this stats frame (not for a stream's first).</param>
+    internal readonly record struct StepStart(bool SendStats, bool MeasureStatsLatency, bool FetchRow);
+
+    /// <summary>What the second half decided, in the order the frames go out, and when to step again.</summary>
+    /// <param name="WakeAt">Step again then, or sooner if the hub changes; at or before now means at once.</param>
+    internal readonly record struct StepEnd(bool SendRow, StatusView? Status, bool Heartbeat, DateTimeOffset WakeAt);
+}
