@@ -44,6 +44,7 @@ public static class WebServices
         }
 
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
+        app.UseMalformedFormsAs400();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseOperations();

@@ -126,7 +126,12 @@ public static class SecurityServices
     /// <summary>Forwarded headers (from configured proxies only) and security headers on every response; call first in the pipeline.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
-        app.UseForwardedHeaders(ForwardedHeadersFrom(app.Configuration));
+        // No proxy configured: no forwarded headers at all (empty trust lists would make the middleware trust every peer).
+        if (ForwardedHeadersFrom(app.Configuration) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         var useHttps = !app.Environment.IsDevelopment() && HttpsConfigured(app.Configuration);
         if (useHttps)
         {
@@ -178,8 +183,9 @@ public static class SecurityServices
     /// <summary>
     /// X-Forwarded-For/-Proto are believed only from the proxies in ReverseProxy:KnownProxies. ASP.NET Core's default
     /// also trusts any loopback peer, which let anyone on the host forge their address past the rate limits and into the audit log.
+    /// Null when no proxy is configured.
     /// </summary>
-    internal static ForwardedHeadersOptions ForwardedHeadersFrom(IConfiguration configuration)
+    internal static ForwardedHeadersOptions? ForwardedHeadersFrom(IConfiguration configuration)
     {
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
         forwarded.KnownIPNetworks.Clear();
@@ -191,7 +197,7 @@ public static class SecurityServices
                 : throw new OptionsValidationException("ReverseProxy", typeof(ForwardedHeadersOptions), [$"ReverseProxy:KnownProxies: '{proxy}' is not an IP address."]));
         }
 
-        return forwarded;
+        return forwarded.KnownProxies.Count > 0 ? forwarded : null;
     }
 
     /// <summary>The client's address as rate limits and the audit see it (after the trusted forwarded headers).</summary>
