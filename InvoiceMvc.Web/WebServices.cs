@@ -34,6 +34,7 @@ public static class WebServices
         return builder;
     }
 
+    /// <summary>The request pipeline, in the order a request meets it.</summary>
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
         app.UseSecurityHeaders();
@@ -43,11 +44,14 @@ public static class WebServices
         }
 
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
+        app.UseMalformedFormsAs400();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseOperations();
         app.UseSecurity();
-        app.MapOperations();
         app.UseAntiforgery();
+        app.MapOperations();
+        app.MapHangfireDashboardForAdmins();
         app.MapControllers();
         return app;
     }

@@ -1,5 +1,6 @@
 using InvoiceMvc.Domain.Generation;
 using InvoiceMvc.Infrastructure.Audit;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using InvoiceMvc.Domain.Invoices;
@@ -8,25 +9,26 @@ using Microsoft.EntityFrameworkCore;
 namespace InvoiceMvc.Infrastructure.Persistence;
 
 // Identity's users and roles live in the same database and migrations as the invoices: one schema step, one backup.
-public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<GenerationRun> GenerationRuns => Set<GenerationRun>();
     public DbSet<InvoiceStatsRow> InvoiceStats => Set<InvoiceStatsRow>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
-    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+    // The key ring every instance shares (PersistKeysToDbContext); the package's entity on our table and columns.
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
 
-        builder.Entity<DataProtectionKeyRow>(e =>
+        builder.Entity<DataProtectionKey>(e =>
         {
             e.ToTable("data_protection_keys");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasColumnName("id").UseIdentityByDefaultColumn();
             e.Property(x => x.FriendlyName).HasColumnName("friendly_name").HasMaxLength(256);
-            e.Property(x => x.Xml).HasColumnName("xml");
+            e.Property(x => x.Xml).HasColumnName("xml").IsRequired();
         });
 
         builder.Entity<AuditEntry>(e =>

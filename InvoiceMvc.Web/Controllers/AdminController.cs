@@ -1,4 +1,5 @@
 using InvoiceMvc.Infrastructure.Audit;
+using InvoiceMvc.Web.Models;
 using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,5 +12,5 @@ public sealed class AdminController(AuditTrail audit) : Controller
 {
     [HttpGet("audit")]
     public async Task<IActionResult> Audit(CancellationToken cancellationToken) =>
-        View(await audit.LatestAsync(500, cancellationToken));
+        View((await audit.LatestAsync(500, cancellationToken)).Select(AuditEntryView.From).ToList());
 }

@@ -1,5 +1,7 @@
 using InvoiceMvc.Web.Dashboard;
+using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace InvoiceMvc.Web.Controllers;
 
@@ -9,6 +11,7 @@ public sealed class EventsController(Cursors cursors, DashboardStream stream) : 
     /// <param name="after">The last invoice id the page has; the browser's Last-Event-ID header wins over it.</param>
     /// <param name="lastEventId">Sent by the browser when it re-opens a dropped stream by itself.</param>
     [HttpGet("/events")]
+    [EnableRateLimiting(RateLimitPolicies.Streams)]
     public async Task<IActionResult> Get([FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellationToken)
     {
         var start = await cursors.StreamStartAsync(lastEventId, after, cancellationToken);

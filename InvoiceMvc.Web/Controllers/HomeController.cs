@@ -3,6 +3,7 @@ using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Infrastructure.Stats;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Models;
+using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InvoiceMvc.Web.Controllers;
@@ -36,9 +37,19 @@ public sealed class HomeController(StatsCache stats, InvoiceQueries queries, Cur
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
     public IActionResult Error() => View("Error", Activity.Current?.Id ?? HttpContext.TraceIdentifier);
 
-    [Route("/Home/Status/{code:int}")]
-    public IActionResult Status(int code)
+    /// <summary>
+    /// The page for a status with no body (the status-code pages re-execute the original request here, any method).
+    /// The code comes from the route only: the original body may be what failed (a malformed form would bind 0).
+    /// API clients that prefer JSON get problem details; browsers and htmx get the page.
+    /// </summary>
+    [Route("/Home/Status/{code:int:range(400,599)}")]
+    public IActionResult Status([FromRoute] int code)
     {
+        if (ApiClients.PrefersJson(Request))
+        {
+            return Problem(statusCode: code, title: StatusTexts.Title(code), detail: StatusTexts.Text(code));
+        }
+
         Response.StatusCode = code;
         return View("Status", code);
     }

@@ -36,14 +36,21 @@ public static class OperationsServices
         return builder;
     }
 
-    /// <summary>Call right after UseRouting, so request durations carry the matched route and cover everything after it.</summary>
-    public static WebApplication MapOperations(this WebApplication app)
+    /// <summary>Request metrics; call right after UseRouting, so request durations carry the matched route and cover everything after it.</summary>
+    public static WebApplication UseOperations(this WebApplication app)
     {
         // Resolved now, not at the first scrape: the meter adapter must be listening before the first invoice.
         var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
         // Created now, not by the first job: the Redis fallback count is then exported from start-up on.
         app.Services.GetRequiredService<AppMetrics>();
         app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
+        return app;
+    }
+
+    /// <summary>The /metrics and /health endpoints.</summary>
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
         // Probes and scrapers never sign in: these stay anonymous even under a fallback authorization policy.
         app.MapMetrics("/metrics", registry).AllowAnonymous();
         // Liveness checks nothing outside the process: a database outage must not get the app restarted.

@@ -5,15 +5,16 @@ using Hangfire;
 using Hangfire.Dashboard;
 using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace InvoiceMvc.Web.Security;
 
-/// <summary>Sign-in with roles, the admin-only Hangfire dashboard, rate limits and security headers.</summary>
+/// <summary>Sign-in with roles, the admin-only Hangfire dashboard, rate limits, server limits and security headers.</summary>
 public static class SecurityServices
 {
     // The dashboard is built for these: scripts and styles from our own files only, htmx configured without eval.
@@ -32,22 +33,28 @@ public static class SecurityServices
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KestrelLimitsOptions>().BindConfiguration(KestrelLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ConfigureKestrelLimits>();
 
         // One key ring for all instances: a cookie or antiforgery token from one must be readable by the others.
-        services.AddDataProtection().SetApplicationName("InvoiceMvc");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeyRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        services.AddDataProtection().SetApplicationName("InvoiceMvc").PersistKeysToDbContext<InvoiceDbContext>();
 
         services.AddIdentity<IdentityUser, IdentityRole>(o =>
             {
                 o.Password.RequiredLength = 12;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Lockout.AllowedForNewUsers = true;
+                // No lockout options: failed sign-ins never lock an account (anyone could lock the admin out);
+                // SignInThrottle slows and refuses the guessing client instead (docs/decisions/010-sign-in-throttling.md).
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<InvoiceDbContext>()
             .AddDefaultTokenProviders();
+        // Every request checks the cookie's security stamp against the database, so sign-out, a password change or
+        // a role change ends a session at once on every instance; the principal (roles) is re-read with it.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddSingleton<UnknownUserPassword>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "InvoiceMvc.Auth";
@@ -58,8 +65,8 @@ public static class SecurityServices
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = context =>
             {
-                // Browsers navigating get the sign-in page; htmx and API clients get a plain 401.
-                if (IsBrowserNavigation(context.Request))
+                // Browsers navigating get the sign-in page; htmx and API clients get a plain 401 (problem details for JSON).
+                if (ApiClients.IsBrowserNavigation(context.Request))
                 {
                     // A POST cannot be replayed by a redirect: come back to the dashboard instead.
                     var returnUrl = HttpMethods.IsGet(context.Request.Method) ? context.Request.PathBase + context.Request.Path + context.Request.QueryString : "/";
@@ -92,31 +99,39 @@ public static class SecurityServices
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) =>
             {
-                var window = context.HttpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WindowSeconds;
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : window;
+                var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                // Window limiters know when the window ends; the stream cap (a concurrency limit) cannot know.
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : limits.StreamRetryAfterSeconds;
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
-            o.AddPolicy(RateLimitPolicies.SignIn, http => PerClient(http, limits => limits.SignInPermitLimit));
-            o.AddPolicy(RateLimitPolicies.Control, http => PerClient(http, limits => limits.ControlPermitLimit));
+            o.AddPolicy(RateLimitPolicies.SignIn, http => PerClientWindow(http, "sign-in", limits => limits.SignInPermitLimit));
+            o.AddPolicy(RateLimitPolicies.Control, http => PerClientWindow(http, "control", limits => limits.ControlPermitLimit));
+            o.AddPolicy(RateLimitPolicies.Streams, http =>
+            {
+                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                // The lease is held while the stream is open, so this caps streams open at once, per client.
+                return RateLimitPartition.GetConcurrencyLimiter(ClientOf(http), _ => new ConcurrencyLimiterOptions { PermitLimit = limits.StreamsPerClient, QueueLimit = 0 });
+            });
+            // Every page and API call (each one a database query), on top of the policies above; health, metrics and
+            // the streams (capped above) are not counted, static files never reach the limiter, nor do re-executed error pages.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                IsUnlimited(http)
+                    ? RateLimitPartition.GetNoLimiter("unlimited")
+                    : PerClientWindow(http, "pages", limits => limits.PagePermitLimit));
         });
         return builder;
     }
 
-    /// <summary>Security headers on every response; call first in the pipeline.</summary>
+    /// <summary>Forwarded headers (from configured proxies only) and security headers on every response; call first in the pipeline.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
-        // Behind a reverse proxy the client's address (rate limits, audit log) and scheme come from X-Forwarded-*,
-        // trusted only from loopback and the proxies listed in ReverseProxy:KnownProxies.
-        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-        foreach (var proxy in app.Configuration.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
+        // No proxy configured: no forwarded headers at all (empty trust lists would make the middleware trust every peer).
+        if (ForwardedHeadersFrom(app.Configuration) is { } forwarded)
         {
-            forwarded.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
-                ? address
-                : throw new OptionsValidationException("ReverseProxy", typeof(ForwardedHeadersOptions), [$"ReverseProxy:KnownProxies: '{proxy}' is not an IP address."]));
+            app.UseForwardedHeaders(forwarded);
         }
 
-        app.UseForwardedHeaders(forwarded);
         var useHttps = !app.Environment.IsDevelopment() && HttpsConfigured(app.Configuration);
         if (useHttps)
         {
@@ -143,12 +158,18 @@ public static class SecurityServices
         return app;
     }
 
-    /// <summary>Authentication, authorization, rate limits and the admin-only Hangfire dashboard; call right after UseRouting.</summary>
+    /// <summary>Authentication, authorization and rate limits; call after UseRouting, so the limiter sees each endpoint's policy.</summary>
     public static WebApplication UseSecurity(this WebApplication app)
     {
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The Hangfire dashboard at /hangfire, for admins only.</summary>
+    public static WebApplication MapHangfireDashboardForAdmins(this WebApplication app)
+    {
         // An authorization policy instead of Hangfire's local-requests-only default, so it works behind a reverse proxy.
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Admin, "/hangfire", new DashboardOptions
         {
@@ -159,21 +180,46 @@ public static class SecurityServices
         return app;
     }
 
-    private static RateLimitPartition<string> PerClient(HttpContext http, Func<RateLimitOptions, int> permits)
+    /// <summary>
+    /// X-Forwarded-For/-Proto are believed only from the proxies in ReverseProxy:KnownProxies. ASP.NET Core's default
+    /// also trusts any loopback peer, which let anyone on the host forge their address past the rate limits and into the audit log.
+    /// Null when no proxy is configured.
+    /// </summary>
+    internal static ForwardedHeadersOptions? ForwardedHeadersFrom(IConfiguration configuration)
+    {
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+        foreach (var proxy in configuration.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
+        {
+            forwarded.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
+                ? address
+                : throw new OptionsValidationException("ReverseProxy", typeof(ForwardedHeadersOptions), [$"ReverseProxy:KnownProxies: '{proxy}' is not an IP address."]));
+        }
+
+        return forwarded.KnownProxies.Count > 0 ? forwarded : null;
+    }
+
+    /// <summary>The client's address as rate limits and the audit see it (after the trusted forwarded headers).</summary>
+    private static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static bool IsUnlimited(HttpContext http) =>
+        http.Features.Get<IStatusCodeReExecuteFeature>() is not null ||
+        http.Features.Get<IExceptionHandlerPathFeature>() is not null ||
+        http.Request.Path.StartsWithSegments("/health") ||
+        http.Request.Path.StartsWithSegments("/metrics") ||
+        http.Request.Path.StartsWithSegments("/events");
+
+    private static RateLimitPartition<string> PerClientWindow(HttpContext http, string kind, Func<RateLimitOptions, int> permits)
     {
         var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter($"{kind}:{ClientOf(http)}", _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = permits(limits),
             Window = TimeSpan.FromSeconds(limits.WindowSeconds),
             QueueLimit = 0,
         });
     }
-
-    private static bool IsBrowserNavigation(HttpRequest request) =>
-        !request.Headers.ContainsKey("HX-Request") &&
-        request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     private static bool HttpsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["HTTPS_PORTS"]) ||

@@ -220,7 +220,7 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.DataProtectionKeyRow", b =>
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()

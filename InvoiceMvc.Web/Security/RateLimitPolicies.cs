@@ -1,0 +1,11 @@
+namespace InvoiceMvc.Web.Security;
+
+/// <summary>Rate limiter policy names (pages and API calls have the global per-client limiter instead).</summary>
+public static class RateLimitPolicies
+{
+    public const string SignIn = "sign-in";
+    public const string Control = "control";
+
+    /// <summary>Concurrent SSE streams per client.</summary>
+    public const string Streams = "streams";
+}
