@@ -22,7 +22,7 @@ public sealed record JourneySetup
 /// traces are dropped and the journey must have caused no page error and no console error it did
 /// not declare with <see cref="AllowConsoleError"/>.
 /// </summary>
-public sealed class Journey
+public sealed partial class Journey
 {
     private readonly string _name;
     private readonly IBrowser _browser;
@@ -31,10 +31,16 @@ public sealed class Journey
     private readonly List<string> _problems = [];
     private readonly List<Regex> _allowed = [];
 
+    /// <summary>
+    /// How long any one step may take: every expectation, action and wait, unless a step says more.
+    /// Generous, for a 2-core machine loaded by other work (load average 9 and more); every wait is
+    /// still on a condition, so a passing step takes no longer for it.
+    /// </summary>
+    public const float Deadline = 30_000;
+
     static Journey()
     {
-        // Room for a busy 2-core CI machine; every wait is still on a condition.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(Deadline);
     }
 
     private Journey(string name, E2EApp app, IBrowser browser)
@@ -82,7 +88,7 @@ public sealed class Journey
         var context = await _browser.NewContextAsync(options);
         label ??= $"context{_contexts.Count + 1}";
         _contexts.Add((context, label));
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(Deadline);
         await context.Tracing.StartAsync(new() { Title = $"{_name} ({label})", Screenshots = false, Snapshots = true });
         await context.AddInitScriptAsync(DashboardPage.StreamProbeScript);
         var page = await context.NewPageAsync();
@@ -113,11 +119,12 @@ public sealed class Journey
             return dashboard;
         }
 
-        // Signing in lands on the dashboard.
+        // Signing in lands on the dashboard; it is ready when it says who is signed in and its stream is open.
         var login = new LoginPage(page);
         await login.GotoAsync();
         await login.SignInAsync(signInAs, TestAccounts.PasswordOf(signInAs));
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/"); // the page's BaseURL may be a NetworkLink
+        await Assertions.Expect(page).ToHaveURLAsync(DashboardAddress()); // the page's BaseURL may be a NetworkLink
+        await dashboard.ExpectSignedInAsAsync(signInAs);
         await dashboard.WaitForStreamAsync();
         return dashboard;
     }
@@ -135,6 +142,10 @@ public sealed class Journey
 
         Assert.True(unexpected.Count == 0, "The browser reported problems:\n" + string.Join('\n', unexpected));
     }
+
+    /// <summary>The dashboard at / of whichever host the page talks to.</summary>
+    [GeneratedRegex(@"^https?://[^/]+/$")]
+    public static partial Regex DashboardAddress();
 
     private static void Record(List<string> list, string line)
     {

@@ -19,6 +19,7 @@ public sealed class AccessJourneys
         await new LoginPage(page).GotoAsync();
         await new LoginPage(page).SignInAsync(TestAccounts.Operator, TestAccounts.OperatorPassword);
         var dashboard = new DashboardPage(page);
+        await dashboard.ExpectSignedInAsAsync(TestAccounts.Operator);
         await Expect(dashboard.StartButton).ToBeEnabledAsync();
 
         // The button submits its form (a plain post, not htmx's); the server redirects back to the dashboard.
@@ -27,17 +28,17 @@ public sealed class AccessJourneys
         var headers = await (await post).AllHeadersAsync();
         Assert.False(headers.ContainsKey("hx-request"), "sent by htmx, not by the form");
         Assert.StartsWith("application/x-www-form-urlencoded", headers["content-type"], StringComparison.Ordinal);
-        await page.WaitForURLAsync(j.App.Url("/"));
+        await Expect(page).ToHaveURLAsync(j.App.Url("/"));
         await Expect(dashboard.Flash).ToContainTextAsync("Run 1 started: 1200 invoices at 20/s.");
         await dashboard.ExpectStateAsync("running");
         await Expect(dashboard.StartButton).ToBeDisabledAsync();
         await Expect(dashboard.StopButton).ToBeEnabledAsync();
         Assert.True(await j.App.Database.ScalarAsync<bool>("SELECT status = 1 FROM generation_runs"), "the run is running (RunStatus.Running = 1)");
-        await Eventually.TrueAsync(async () => await j.App.InvoiceCountAsync() > 0, TimeSpan.FromSeconds(10), "invoices generated");
+        await Eventually.TrueAsync(async () => await j.App.InvoiceCountAsync() > 0, TimeSpan.FromMilliseconds(Journey.Deadline), "invoices generated");
 
         // STOP the same way.
         await dashboard.StopButton.ClickAsync();
-        await page.WaitForURLAsync(j.App.Url("/"));
+        await Expect(page).ToHaveURLAsync(j.App.Url("/"));
         await Expect(dashboard.Flash).ToContainTextAsync("Run 1 stopped at");
         await Expect(dashboard.StartButton).ToBeEnabledAsync();
         Assert.Equal(0, await j.App.Database.ScalarAsync<long>("SELECT count(*) FROM generation_runs WHERE status = 1"));
@@ -55,8 +56,9 @@ public sealed class AccessJourneys
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(TestAccounts.OperatorPassword);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(j.App.Url("/"));
+        await Expect(page).ToHaveURLAsync(j.App.Url("/"));
         var dashboard = new DashboardPage(page);
+        await dashboard.ExpectSignedInAsAsync(TestAccounts.Operator);
         await dashboard.WaitForStreamAsync();
 
         // From the top of the page: the skip link first, then START (STOP is disabled, so not in the tab order).

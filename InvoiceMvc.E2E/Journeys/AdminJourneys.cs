@@ -16,7 +16,7 @@ public sealed class AdminJourneys
     {
         // A visitor is sent to sign in; the Hangfire page is not shown.
         var anonymous = await j.NewPageAsync(label: "anonymous");
-        var response = await anonymous.GotoAsync("/hangfire");
+        var response = await anonymous.GotoAsync("/hangfire", new() { WaitUntil = WaitUntilState.Commit });
         Assert.StartsWith(j.App.Url("/account/login?ReturnUrl=%2Fhangfire"), anonymous.Url, StringComparison.Ordinal);
         Assert.Equal((int)HttpStatusCode.OK, response!.Status);
         await Expect(anonymous.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
@@ -30,7 +30,8 @@ public sealed class AdminJourneys
         var login = new LoginPage(operatorPage);
         await login.GotoAsync();
         await login.SignInAsync(TestAccounts.Operator, TestAccounts.OperatorPassword);
-        var forbidden = await operatorPage.GotoAsync("/hangfire");
+        await new DashboardPage(operatorPage).ExpectSignedInAsAsync(TestAccounts.Operator);
+        var forbidden = await operatorPage.GotoAsync("/hangfire", new() { WaitUntil = WaitUntilState.Commit });
         Assert.Equal((int)HttpStatusCode.Forbidden, forbidden!.Status);
         await Expect(operatorPage.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
         Assert.DoesNotContain("Hangfire", await operatorPage.ContentAsync(), StringComparison.OrdinalIgnoreCase);
@@ -44,9 +45,11 @@ public sealed class AdminJourneys
     {
         // The admin follows the Hangfire link from the dashboard, signs in, and lands on Hangfire.
         var page = await j.NewPageAsync(label: "admin");
-        await page.GotoAsync("/hangfire");
-        await new LoginPage(page).SignInAsync(TestAccounts.Admin, TestAccounts.AdminPassword);
-        await page.WaitForURLAsync(j.App.Url("/hangfire"));
+        var login = new LoginPage(page);
+        await page.GotoAsync("/hangfire", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(login.SignInButton).ToBeVisibleAsync();
+        await login.SignInAsync(TestAccounts.Admin, TestAccounts.AdminPassword);
+        await Expect(page).ToHaveURLAsync(j.App.Url("/hangfire"));
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).First).ToBeVisibleAsync();
 
         // Admins may also START; the job shows up in Hangfire while it runs.
@@ -56,7 +59,7 @@ public sealed class AdminJourneys
         await dashboard.ExpectStateAsync("running");
         await dashboard.WaitForTopRowAsync(1); // the worker has picked the job up and it is producing
 
-        await page.GotoAsync("/hangfire/jobs/processing");
+        await page.GotoAsync("/hangfire/jobs/processing", new() { WaitUntil = WaitUntilState.Commit });
         var job = page.GetByRole(AriaRole.Link, new() { Name = "Generate invoices for run 1" });
         await Expect(job).ToBeVisibleAsync();
         await job.ClickAsync();

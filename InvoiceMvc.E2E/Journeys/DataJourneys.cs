@@ -16,7 +16,7 @@ public sealed class DataJourneys
         await dashboard.StartButton.ClickAsync();
         await dashboard.ExpectStateAsync("running");
         // 100 invoices; the viewer sees the last one ~10 s after START, then the dashboard idles.
-        await dashboard.ExpectStateAsync("idle", timeoutMs: 40_000);
+        await dashboard.ExpectStateAsync("idle", timeoutMs: 60_000);
 
         var db = j.App.Database;
         var count = await db.ScalarAsync<long>("SELECT count(*) FROM invoices");

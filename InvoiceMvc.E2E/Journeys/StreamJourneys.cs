@@ -19,7 +19,7 @@ public sealed class StreamJourneys
         await Expect(viewer.StartButton).ToBeDisabledAsync();
 
         await controller.StartButton.ClickAsync();
-        await Task.WhenAll(viewer.WaitForTopRowAsync(100, timeoutMs: 40_000), controller.WaitForTopRowAsync(100, timeoutMs: 40_000));
+        await Task.WhenAll(viewer.WaitForTopRowAsync(100, timeoutMs: 60_000), controller.WaitForTopRowAsync(100, timeoutMs: 60_000));
         await Task.WhenAll(viewer.ExpectStateAsync("idle"), controller.ExpectStateAsync("idle"));
 
         Assert.Equal(AllHundred, await viewer.RowIdsAsync());
@@ -35,7 +35,7 @@ public sealed class StreamJourneys
         await dashboard.WaitForTopRowAsync(15);
 
         await dashboard.ReloadAsync();
-        await dashboard.ExpectStateAsync("idle", timeoutMs: 40_000);
+        await dashboard.ExpectStateAsync("idle", timeoutMs: 60_000);
         await dashboard.WaitForTopRowAsync(100);
         await AssertUniqueNumbersAsync(dashboard);
 
@@ -69,7 +69,7 @@ public sealed class StreamJourneys
         var shownWhenCut = (await dashboard.RowIdsAsync())[0];
 
         // The server goes on generating; the cut-off viewer sees nothing new, however its EventSource retries.
-        await Eventually.TrueAsync(async () => await j.App.InvoiceCountAsync() >= shownWhenCut + 30, TimeSpan.FromSeconds(15), "30 invoices generated while offline");
+        await Eventually.TrueAsync(async () => await j.App.InvoiceCountAsync() >= shownWhenCut + 30, TimeSpan.FromMilliseconds(Journey.Deadline), "30 invoices generated while offline");
         await dashboard.Page.WaitForFunctionAsync("n => window.__sse.errors > n", errorsBefore + 1);
         Assert.Equal(shownWhenCut, (await dashboard.RowIdsAsync())[0]);
 

@@ -38,18 +38,31 @@ public sealed partial class DashboardPage(IPage page)
     public ILocator EveryInvoiceCell => Page.GetByRole(AriaRole.Cell, new() { Name = "That's every invoice" });
     public ILocator NoInvoicesCell => Page.GetByRole(AriaRole.Cell, new() { Name = "No invoices yet. Press START to generate some." });
 
+    public ILocator SignOutButton => Page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true });
+
     public ILocator Card(string name) => Page.GetByRole(AriaRole.Group, new() { Name = name, Exact = true });
 
+    /// <summary>
+    /// Opens the dashboard and waits until it is live: its stream open. Navigations return at the
+    /// commit, not at the `load` event, and the journey then waits for what the user sees.
+    /// </summary>
     public async Task GotoAsync()
     {
-        await Page.GotoAsync("/");
+        await Page.GotoAsync("/", new() { WaitUntil = WaitUntilState.Commit });
         await WaitForStreamAsync();
     }
 
     public async Task ReloadAsync()
     {
-        await Page.ReloadAsync();
+        await Page.ReloadAsync(new() { WaitUntil = WaitUntilState.Commit });
         await WaitForStreamAsync();
+    }
+
+    /// <summary>Waits until the page says who is signed in and offers to sign out: what a user looks for after signing in.</summary>
+    public async Task ExpectSignedInAsAsync(string userName)
+    {
+        await Expect(Page.GetByText($"Signed in as {userName}")).ToBeVisibleAsync();
+        await Expect(SignOutButton).ToBeVisibleAsync();
     }
 
     /// <summary>Waits until the page's SSE stream has opened (at least <paramref name="opens"/> times).</summary>
@@ -61,7 +74,8 @@ public sealed partial class DashboardPage(IPage page)
     public Task<int> StreamErrorsAsync() => Page.EvaluateAsync<int>("() => window.__sse.errors");
 
     /// <param name="state">idle | running | stopping | backlog</param>
-    public Task ExpectStateAsync(string state, float timeoutMs = 15_000) =>
+    /// <param name="timeoutMs">Longer than the journey's default deadline, for a wait that spans a whole run.</param>
+    public Task ExpectStateAsync(string state, float? timeoutMs = null) =>
         Expect(StateBadge).ToHaveAttributeAsync("data-state", state, new() { Timeout = timeoutMs });
 
     /// <summary>A card's raw invariant value (its data-value).</summary>
@@ -69,7 +83,7 @@ public sealed partial class DashboardPage(IPage page)
         decimal.Parse(await Card(name).Locator("[data-value]").GetAttributeAsync("data-value") ?? "", CultureInfo.InvariantCulture);
 
     /// <summary>Waits until a card's raw value satisfies <paramref name="condition"/> (a JS expression over v).</summary>
-    public Task WaitForCardAsync(string name, string condition, float timeoutMs = 15_000) =>
+    public Task WaitForCardAsync(string name, string condition, float? timeoutMs = null) =>
         Page.WaitForFunctionAsync(
             $"n => {{ const e = [...document.querySelectorAll('[role=group]')].find(g => g.getAttribute('aria-label') === n); if (!e) return false; const v = +e.querySelector('[data-value]').dataset.value; return {condition}; }}",
             name, new() { Timeout = timeoutMs });
@@ -78,7 +92,7 @@ public sealed partial class DashboardPage(IPage page)
         await Page.EvaluateAsync<long[]>("() => [...document.querySelectorAll('#invoice-rows > tr[data-invoice-id]')].map(r => +r.dataset.invoiceId)");
 
     /// <summary>Waits until the newest row on top is at least invoice <paramref name="id"/>.</summary>
-    public Task WaitForTopRowAsync(long id, float timeoutMs = 15_000) =>
+    public Task WaitForTopRowAsync(long id, float? timeoutMs = null) =>
         Page.WaitForFunctionAsync(
             "n => +(document.querySelector('#invoice-rows > tr[data-invoice-id]')?.dataset.invoiceId ?? 0) >= n",
             id, new() { Timeout = timeoutMs });

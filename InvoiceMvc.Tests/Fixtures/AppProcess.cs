@@ -7,6 +7,13 @@ namespace InvoiceMvc.Tests.Fixtures;
 public sealed class AppProcess : IAsyncDisposable
 {
     private const int KeptLines = 2000;
+
+    /// <summary>
+    /// How long a start may take: a few seconds usually, but well over 30 s on a 2-core machine
+    /// that other work loads (seen at a load average of 40+). A deadline only: a start that
+    /// succeeds returns at once, one that fails (the process exits) fails at once.
+    /// </summary>
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
@@ -75,7 +82,7 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(30), "the app process serves /", TimeSpan.FromMilliseconds(100));
+        }, StartDeadline, "the app process serves /", TimeSpan.FromMilliseconds(100));
         return app;
     }
 

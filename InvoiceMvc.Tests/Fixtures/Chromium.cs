@@ -2,7 +2,11 @@ using Microsoft.Playwright;
 
 namespace InvoiceMvc.Tests.Fixtures;
 
-/// <summary>Debian's Chromium, launched the way ../shared/environment.md says it runs here (browser tests and E2E journeys).</summary>
+/// <summary>
+/// Debian's Chromium for the browser tests and the E2E journeys. Playwright's own browser download
+/// is not used: it needs a network the test machines don't have, and Debian's package is what
+/// scripts/test.sh installs.
+/// </summary>
 public static class Chromium
 {
     /// <summary>Where scripts/test.sh installs it (apt package "chromium"); INVOICEMVC_CHROMIUM overrides.</summary>
@@ -21,6 +25,8 @@ public static class Chromium
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
+            // A deadline, not a wait: a cold start on a loaded 2-core machine can pass Playwright's default 30 s.
+            Timeout = 120_000,
             // Without the background-networking flags Chromium keeps dialling out on a closed network.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });

@@ -167,6 +167,12 @@ public sealed class DashboardBrowserTests
         private readonly IBrowser _browser;
         private readonly List<string> _problems = [];
 
+        static BrowserSession()
+        {
+            // Playwright's 5 s default is short for a loaded 2-core machine; every wait is still on a condition.
+            Assertions.SetDefaultExpectTimeout(30_000);
+        }
+
         private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
         {
             _playwright = playwright;
@@ -199,7 +205,10 @@ public sealed class DashboardBrowserTests
             await page.GetByLabel("User name").FillAsync(TestAccounts.Operator);
             await page.GetByLabel("Password").FillAsync(TestAccounts.OperatorPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync(new Uri(baseAddress, "/").ToString());
+            // A retrying expectation, not WaitForURLAsync, which can miss a navigation on a busy machine (playwright-dotnet issue 3364).
+            await Expect(page).ToHaveURLAsync(new Uri(baseAddress, "/").ToString());
+            await Expect(page.GetByText($"Signed in as {TestAccounts.Operator}")).ToBeVisibleAsync();
+            // Once more through the route: Playwright does not route the request a redirect makes, so this page ran without the CSP.
             await page.ReloadAsync();
             // Problems are collected on the dashboard itself, from here on.
             page.PageError += (_, e) => session._problems.Add("page error: " + e);
