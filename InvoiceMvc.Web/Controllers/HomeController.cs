@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Infrastructure.Stats;
 using InvoiceMvc.Web.Dashboard;
+using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Models;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InvoiceMvc.Web.Controllers;
 
-public sealed class HomeController(StatsCache stats, InvoiceQueries queries, Cursors cursors, DashboardFormatter formatter) : Controller
+public sealed class HomeController(StatsCache stats, InvoicePages pages, Cursors cursors, DashboardFormatter formatter) : Controller
 {
     /// <summary>
     /// The dashboard as of now: totals, status, the newest page of invoices, and the stream cursor
@@ -18,7 +18,7 @@ public sealed class HomeController(StatsCache stats, InvoiceQueries queries, Cur
     {
         var live = await cursors.CurrentAsync(cancellationToken);
         var totals = await stats.GetAsync(cancellationToken);
-        var page = await InvoicesController.LoadPageAsync(queries, formatter, before: null, Cursors.DefaultPageSize, cancellationToken);
+        var page = await pages.NewestFirstAsync(before: null, Cursors.DefaultPageSize, cancellationToken);
         var after = page.Rows.Count > 0 ? page.Rows[0].Id : 0;
         var waiting = Math.Max(0, live.Stats.LastInvoiceId - after);
         return View(new DashboardPageView(

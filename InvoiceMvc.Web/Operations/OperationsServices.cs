@@ -2,7 +2,9 @@ using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 using Prometheus;
+using StackExchange.Redis;
 
 namespace InvoiceMvc.Web.Operations;
 
@@ -15,9 +17,11 @@ public static class OperationsServices
     {
         var timeout = TimeSpan.FromSeconds(3);
         builder.Services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag], timeout)
-            // Stats fall back to PostgreSQL and streams to polling: Redis down is Degraded, not down.
-            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], timeout)
+            // The app's own data source and multiplexer: the checks see the pools and settings the app uses.
+            .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgres", failureStatus: HealthStatus.Unhealthy, tags: [ReadyTag], timeout: timeout)
+            // Redis is only the stats cache (wake-ups travel through PostgreSQL LISTEN/NOTIFY): with it
+            // down, stats are read from PostgreSQL and the app serves on, so it is Degraded, not down.
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded, tags: [ReadyTag], timeout: timeout)
             .AddCheck<HangfireHealthCheck>("hangfire", HealthStatus.Unhealthy, [ReadyTag], timeout);
         builder.Services.AddSingleton<PrometheusExport>();
 
