@@ -2,6 +2,7 @@ using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
 using StackExchange.Redis;
@@ -24,6 +25,8 @@ public static class OperationsServices
             .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded, tags: [ReadyTag], timeout: timeout)
             .AddCheck<HangfireHealthCheck>("hangfire", HealthStatus.Unhealthy, [ReadyTag], timeout);
         builder.Services.AddSingleton<PrometheusExport>();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
 
         // One JSON object per line for log shippers outside Development, with scopes so job lines carry
         // their RunId; people reading a terminal in Development keep the plain console.
@@ -48,8 +51,10 @@ public static class OperationsServices
         // Created now, not by the first job: the Redis fallback count is then exported from start-up on.
         app.Services.GetRequiredService<AppMetrics>();
         app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
-        // Probes and scrapers never sign in: these stay anonymous even under a fallback authorization policy.
-        app.MapMetrics("/metrics", registry).AllowAnonymous();
+        // Scrapers and probes never sign in, so these stay anonymous under the fallback authorization
+        // policy; /metrics asks for the scraper's bearer token instead (health stays open and cheap).
+        app.UseMetricsAccess();
+        app.MapMetrics(MetricsAccess.Path, registry).AllowAnonymous();
         // Liveness checks nothing outside the process: a database outage must not get the app restarted.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();

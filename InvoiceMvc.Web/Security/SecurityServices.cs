@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Hangfire;
 using Hangfire.Dashboard;
+using Htmx;
 using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -68,7 +69,7 @@ public static class SecurityServices
                 else
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    if (context.Request.Headers.ContainsKey("HX-Request"))
+                    if (context.Request.IsHtmx())
                     {
                         context.Response.Headers["HX-Redirect"] = o.LoginPath.Value;
                     }
@@ -172,7 +173,7 @@ public static class SecurityServices
     }
 
     private static bool IsBrowserNavigation(HttpRequest request) =>
-        !request.Headers.ContainsKey("HX-Request") &&
+        !request.IsHtmx() &&
         request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     private static bool HttpsConfigured(IConfiguration configuration) =>
