@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Hangfire;
 using InvoiceMvc.Web.Dashboard;
+using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Operations;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
@@ -29,6 +30,7 @@ public static class WebServices
         services.AddSingleton<LiveFrames>();
         services.AddSingleton<Cursors>();
         services.AddSingleton<DashboardStream>();
+        services.AddScoped<InvoicePages>();
         builder.AddOperations();
         builder.AddSecurity();
         return builder;

@@ -29,6 +29,8 @@ export Seed__Admin__UserName="${Seed__Admin__UserName:-admin}"
 export Seed__Admin__Password="${Seed__Admin__Password:-$(seed_password "$accounts/admin.password")}"
 export Seed__Operator__UserName="${Seed__Operator__UserName:-operator}"
 export Seed__Operator__Password="${Seed__Operator__Password:-$(seed_password "$accounts/operator.password")}"
+# The token Prometheus must send to /metrics (Authorization: Bearer ...), made once like the passwords.
+export Metrics__BearerToken="${Metrics__BearerToken:-$(seed_password "$accounts/metrics.token")}"
 
 dotnet build InvoiceMvc.Web/InvoiceMvc.Web.csproj -c Release -nologo -v q
 echo "[run] applying database migrations"
@@ -36,5 +38,6 @@ dotnet InvoiceMvc.Web/bin/Release/net10.0/InvoiceMvc.Web.dll --migrate
 echo "[run] dashboard on http://127.0.0.1:5000 (Hangfire at /hangfire, audit log at /admin/audit: Admin only)"
 echo "[run] sign in at /account/login as '$Seed__Admin__UserName' (Admin) or '$Seed__Operator__UserName' (Operator);"
 echo "[run] their first passwords are in $accounts/admin.password and $accounts/operator.password"
+echo "[run] /metrics wants 'Authorization: Bearer <token>' with the token in $accounts/metrics.token"
 cd InvoiceMvc.Web
 exec dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls http://127.0.0.1:5000

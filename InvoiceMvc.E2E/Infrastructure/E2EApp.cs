@@ -41,7 +41,8 @@ public sealed class E2EApp : IAsyncDisposable
                 await Seed.InvoicesAsync(database, seedInvoices);
             }
 
-            var all = new Dictionary<string, string?>(ShortRun);
+            // Production refuses to start without the scraper's token (the journeys never scrape).
+            var all = new Dictionary<string, string?>(ShortRun) { ["Metrics:BearerToken"] = AppFactory.MetricsToken };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 all[key] = value;

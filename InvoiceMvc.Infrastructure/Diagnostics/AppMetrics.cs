@@ -8,7 +8,7 @@ namespace InvoiceMvc.Infrastructure.Diagnostics;
 /// IMeterFactory so that two apps in one process (tests) keep their measurements apart; the
 /// exporter (Prometheus at /metrics) lives in Web and knows nothing in here. Instrument names
 /// carry no "invoicemvc." prefix because prometheus-net prefixes the meter name itself
-/// (invoices.generated becomes invoicemvc_invoices_generated).
+/// (invoices.generated becomes invoicemvc_invoices_generated_total, a counter: see docs/decisions/010).
 /// </summary>
 public sealed class AppMetrics
 {

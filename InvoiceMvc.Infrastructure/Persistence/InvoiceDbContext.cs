@@ -1,133 +1,69 @@
-using InvoiceMvc.Domain.Generation;
 using InvoiceMvc.Infrastructure.Audit;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using InvoiceMvc.Domain.Invoices;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using InvoiceMvc.Domain.Invoices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace InvoiceMvc.Infrastructure.Persistence;
 
-// Identity's users and roles live in the same database and migrations as the invoices: one schema step, one backup.
+/// <summary>
+/// Identity's users and roles live in the same database and migrations as the invoices: one schema
+/// step, one backup. Each entity's mapping is in Configurations/; column names come from the
+/// snake_case naming convention (invoice_number, vat_amount, ...).
+/// </summary>
 public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Invoice> Invoices => Set<Invoice>();
-    public DbSet<GenerationRun> GenerationRuns => Set<GenerationRun>();
-    public DbSet<InvoiceStatsRow> InvoiceStats => Set<InvoiceStatsRow>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
-    // The key ring every instance shares (PersistKeysToDbContext); the package's entity on our table and columns.
+    // The key ring every instance shares (PersistKeysToDbContext).
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        // Here rather than at each UseNpgsql: the app, the design-time factory and the tests get the same names.
+        optionsBuilder.UseSnakeCaseNamingConvention();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-
-        builder.Entity<DataProtectionKey>(e =>
-        {
-            e.ToTable("data_protection_keys");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").UseIdentityByDefaultColumn();
-            e.Property(x => x.FriendlyName).HasColumnName("friendly_name").HasMaxLength(256);
-            e.Property(x => x.Xml).HasColumnName("xml").IsRequired();
-        });
-
-        builder.Entity<AuditEntry>(e =>
-        {
-            e.ToTable("audit_log");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").UseIdentityByDefaultColumn();
-            e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
-            e.Property(x => x.UserName).HasColumnName("user_name").HasMaxLength(256);
-            e.Property(x => x.RemoteAddress).HasColumnName("remote_address").HasMaxLength(64);
-            e.Property(x => x.Action).HasColumnName("action").HasMaxLength(32);
-            e.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(32);
-            e.Property(x => x.RunId).HasColumnName("run_id");
-            e.HasIndex(x => x.OccurredAt);
-        });
-
-        builder.Entity<Invoice>(e =>
-        {
-            e.ToTable("invoices", t =>
-            {
-                t.HasCheckConstraint("ck_invoices_subtotal_positive", "subtotal > 0");
-                t.HasCheckConstraint("ck_invoices_vat_positive", "vat_amount > 0");
-                // The domain's rule, restated: VAT = round(subtotal x rate, 2, half away from zero) with
-                // rate = vat_rate stored per invoice; PostgreSQL's round(numeric) rounds half away from zero.
-                t.HasCheckConstraint("ck_invoices_vat_rate", "vat_rate >= 0 AND vat_rate <= 1");
-                t.HasCheckConstraint("ck_invoices_vat_rounding", "vat_amount = round(subtotal * vat_rate, 2)");
-                t.HasCheckConstraint("ck_invoices_total", "total_amount = subtotal + vat_amount");
-                t.HasCheckConstraint("ck_invoices_number_matches_id", "invoice_number = 'INV-' || lpad(id::text, greatest(7, length(id::text)), '0')");
-                t.HasCheckConstraint("ck_invoices_sequence_positive", "sequence > 0");
-            });
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(x => x.InvoiceNumber).HasColumnName("invoice_number").HasMaxLength(50);
-            e.HasIndex(x => x.InvoiceNumber).IsUnique();
-            e.Property(x => x.RunId).HasColumnName("run_id");
-            e.Property(x => x.Sequence).HasColumnName("sequence");
-            e.HasIndex(x => new { x.RunId, x.Sequence }).IsUnique();
-            e.Property(x => x.InvoiceDate).HasColumnName("invoice_date");
-            e.Property(x => x.SellerName).HasColumnName("seller_name").HasMaxLength(255);
-            e.Property(x => x.BuyerName).HasColumnName("buyer_name").HasMaxLength(255);
-            e.Property(x => x.Subtotal).HasColumnName("subtotal").HasPrecision(12, 2);
-            e.Property(x => x.VatRate).HasColumnName("vat_rate").HasPrecision(5, 4);
-            e.Property(x => x.VatAmount).HasColumnName("vat_amount").HasPrecision(12, 2);
-            e.Property(x => x.TotalAmount).HasColumnName("total_amount").HasPrecision(12, 2);
-            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
-            e.HasOne<GenerationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
-        });
-
-        builder.Entity<GenerationRun>(e =>
-        {
-            e.ToTable("generation_runs", t =>
-            {
-                t.HasCheckConstraint("ck_runs_status", "status IN (1, 2, 3, 4)");
-                t.HasCheckConstraint("ck_runs_rate_positive", "rate_per_second > 0");
-                t.HasCheckConstraint("ck_runs_target_positive", "target > 0");
-                t.HasCheckConstraint("ck_runs_produced_range", "produced >= 0 AND produced <= target");
-                t.HasCheckConstraint("ck_runs_completed_means_target", "status <> 3 OR produced = target");
-            });
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").UseIdentityByDefaultColumn();
-            e.Property(x => x.Status).HasColumnName("status").HasConversion<short>();
-            e.Property(x => x.RatePerSecond).HasColumnName("rate_per_second");
-            e.Property(x => x.Target).HasColumnName("target");
-            e.Property(x => x.Produced).HasColumnName("produced");
-            e.Property(x => x.StartedAt).HasColumnName("started_at");
-            e.Property(x => x.EndedAt).HasColumnName("ended_at");
-            e.Property(x => x.JobId).HasColumnName("job_id").HasMaxLength(100);
-            e.Property(x => x.LastTickAt).HasColumnName("last_tick_at");
-            // At most one active run, whoever asks and from whichever web instance.
-            e.HasIndex(x => x.Status).IsUnique().HasFilter("status = 1").HasDatabaseName("ux_generation_runs_single_active");
-            e.Ignore(x => x.IsActive);
-            e.Ignore(x => x.Progress);
-            e.Ignore(x => x.Remaining);
-        });
-
-        builder.Entity<InvoiceStatsRow>(e =>
-        {
-            e.ToTable("invoice_stats", t =>
-            {
-                t.HasCheckConstraint("ck_invoice_stats_single_row", "id = 1");
-                t.HasCheckConstraint("ck_invoice_stats_non_negative", "invoice_count >= 0 AND total_amount >= 0 AND vat_amount >= 0");
-            });
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(x => x.InvoiceCount).HasColumnName("invoice_count");
-            e.Property(x => x.TotalAmount).HasColumnName("total_amount").HasPrecision(18, 2);
-            e.Property(x => x.VatAmount).HasColumnName("vat_amount").HasPrecision(18, 2);
-            e.Property(x => x.LastInvoiceId).HasColumnName("last_invoice_id");
-            e.HasData(new InvoiceStatsRow { Id = 1 });
-        });
+        builder.ApplyConfigurationsFromAssembly(typeof(InvoiceDbContext).Assembly);
+        KeepNamesAsMigrated(builder.Model);
     }
-}
 
-/// <summary>The one-row table of running totals: the source of truth the Redis cache is rebuilt from.</summary>
-public sealed class InvoiceStatsRow
-{
-    public int Id { get; init; }
-    public long InvoiceCount { get; init; }
-    public decimal TotalAmount { get; init; }
-    public decimal VatAmount { get; init; }
-    public long LastInvoiceId { get; init; }
+    /// <summary>
+    /// The convention would also rename what the migrations already created: Identity's columns
+    /// (UserName to user_name) and every key, foreign key and index (PK_invoices to pk_invoices).
+    /// Those keep EF's default names, so the schema is exactly the migrated one (a new migration
+    /// of this model is empty).
+    /// </summary>
+    private static void KeepNamesAsMigrated(IMutableModel model)
+    {
+        foreach (var entity in model.GetEntityTypes().Where(e => e.ClrType.Namespace == typeof(IdentityUser).Namespace))
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(property.Name);
+            }
+        }
+
+        foreach (var entity in model.GetEntityTypes())
+        {
+            foreach (var key in entity.GetDeclaredKeys())
+            {
+                key.SetName(key.GetDefaultName());
+            }
+
+            foreach (var foreignKey in entity.GetDeclaredForeignKeys())
+            {
+                foreignKey.SetConstraintName(foreignKey.GetDefaultName());
+            }
+
+            // Names chosen in a configuration (ux_generation_runs_single_active) stay.
+            foreach (var index in entity.GetDeclaredIndexes().Where(i => ((IConventionIndex)i).GetDatabaseNameConfigurationSource() is not ConfigurationSource.Explicit))
+            {
+                index.SetDatabaseName(index.GetDefaultDatabaseName());
+            }
+        }
+    }
 }

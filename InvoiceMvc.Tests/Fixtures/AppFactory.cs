@@ -23,6 +23,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Generation:RatePerSecond"] = "50",
             ["Generation:DurationSeconds"] = "2",
             ["Display:RatePerSecond"] = "10",
+            // Production refuses to start without one; a test that scrapes sends it (MetricsTests).
+            ["Metrics:BearerToken"] = MetricsToken,
         };
         foreach (var (k, v) in TestAccounts.SeedSettings)
         {
@@ -34,6 +36,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             _settings[k] = v;
         }
     }
+
+    /// <summary>The scraper's bearer token every test app is given (Metrics:BearerToken).</summary>
+    public const string MetricsToken = "test-metrics-token-0123456789";
 
     public TestDatabase Database { get; }
 

@@ -47,6 +47,8 @@ public sealed partial class DeploymentFilesTests
         }
 
         Assert.StartsWith("${POSTGRES_PASSWORD", Scalar(Map(services, "postgres"), "environment", "POSTGRES_PASSWORD"), StringComparison.Ordinal);
+        // Production refuses to start without the scraper's token: compose requires it from .env too.
+        Assert.StartsWith("${METRICS_BEARER_TOKEN:?", Scalar(Map(services, "app"), "environment", "Metrics__BearerToken"), StringComparison.Ordinal);
 
         // Every variable compose needs without a default is documented in the committed example.
         var compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,17 +26,24 @@ public sealed partial class MetricsTests
 
         var before = await ScrapeAsync(client);
         Assert.StartsWith("text/plain", before.ContentType, StringComparison.Ordinal);
-        // prometheus-net's meter adapter exports a pushed instrument's series from its first measurement on.
-        Assert.Equal(0, ValueOrZero(before.Body, "invoicemvc_invoices_generated"));
+        // Counters are exported at 0 from start-up; a histogram's series appears at its first measurement.
+        Assert.Equal(0, ValueOrZero(before.Body, "invoicemvc_invoices_generated_total"));
         Assert.Equal(0, ValueOrZero(before.Body, "invoicemvc_generator_lag_seconds_count"));
 
         Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", token)).StatusCode);
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") == 100, TimeSpan.FromSeconds(20), "100 invoices committed");
         var after = await Eventually.ValueAsync(() => ScrapeAsync(client),
-            m => ValueOrZero(m.Body, "invoicemvc_invoices_generated") == 100, TimeSpan.FromSeconds(20), "100 invoices counted");
+            m => ValueOrZero(m.Body, "invoicemvc_invoices_generated_total") == 100, TimeSpan.FromSeconds(20), "100 invoices counted");
 
+        // A .NET counter is a Prometheus counter (rate() and increase() work on it), not a gauge.
+        Assert.Matches(TypeLine("invoicemvc_invoices_generated_total", "counter"), after.Body);
+        Assert.Matches(TypeLine("invoicemvc_stats_redis_fallbacks_total", "counter"), after.Body);
+        Assert.DoesNotMatch(TypeLine("invoicemvc_invoices_generated", "gauge"), after.Body);
+        Assert.Matches(TypeLine("invoicemvc_generator_lag_seconds", "histogram"), after.Body);
         Assert.Equal(100, Value(after.Body, "invoicemvc_generator_lag_seconds_count"));
-        Assert.True(Value(after.Body, "invoicemvc_generator_lag_seconds_sum") >= 0);
+        // Every invoice landed in a bucket, and each one is committed after its due time, so the lags add up to more than nothing.
+        Assert.Equal(100, Value(after.Body, "invoicemvc_generator_lag_seconds_bucket{le=\"+Inf\"}"));
+        Assert.True(Value(after.Body, "invoicemvc_generator_lag_seconds_sum") > 0, "the lags were recorded as zeros");
         // The dashboard's instruments, named once (<meter>_<instrument>): an open stream counts, a closed one no longer.
         using (var stream = await client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead))
         {
@@ -50,10 +58,10 @@ public sealed partial class MetricsTests
         Assert.Matches(RequestDurationForStart(), after.Body);
 
         // Redis down: the dashboard's stats read falls back to PostgreSQL, and the fallback is counted.
-        var fallbacksBefore = Value(after.Body, "invoicemvc_stats_redis_fallbacks");
+        var fallbacksBefore = Value(after.Body, "invoicemvc_stats_redis_fallbacks_total");
         await redis.StopAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
-        var fallbacksAfter = Value((await ScrapeAsync(client)).Body, "invoicemvc_stats_redis_fallbacks");
+        var fallbacksAfter = Value((await ScrapeAsync(client)).Body, "invoicemvc_stats_redis_fallbacks_total");
         Assert.True(fallbacksAfter > fallbacksBefore, $"fallbacks {fallbacksBefore} -> {fallbacksAfter}");
     }
 
@@ -75,17 +83,21 @@ public sealed partial class MetricsTests
         theirs.CreateCounter<long>("probe_events").Add(7);
 
         var body = (await ScrapeAsync(client)).Body;
-        Assert.Equal(3, Value(body, "invoicemvc_dashboard_probe_events"));
+        Assert.Equal(3, Value(body, "invoicemvc_dashboard_probe_events_total"));
         Assert.DoesNotContain("somelibrary_", body, StringComparison.Ordinal);
-        Assert.Equal(7, Value((await ScrapeAsync(otherClient)).Body, "invoicemvc_dashboard_probe_events"));
+        Assert.Equal(7, Value((await ScrapeAsync(otherClient)).Body, "invoicemvc_dashboard_probe_events_total"));
     }
 
     private static async Task<(string ContentType, string Body)> ScrapeAsync(HttpClient client)
     {
-        var response = await client.GetAsync("/metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AppFactory.MetricsToken);
+        var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (response.Content.Headers.ContentType?.MediaType ?? "", await response.Content.ReadAsStringAsync());
     }
+
+    private static Regex TypeLine(string family, string type) => new($"^# TYPE {Regex.Escape(family)} {type}$", RegexOptions.Multiline);
 
     private static double ValueOrZero(string exposition, string series) =>
         Regex.IsMatch(exposition, $@"^{Regex.Escape(series)}[ {{]", RegexOptions.Multiline) ? Value(exposition, series) : 0;

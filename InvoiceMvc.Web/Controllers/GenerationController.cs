@@ -1,3 +1,4 @@
+using Htmx;
 using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Web.Models;
@@ -44,7 +45,7 @@ public sealed class GenerationController(GenerationService generation, AuditTrai
 
     private IActionResult Answer(int status, string message, long? runId)
     {
-        if (IsHtmx())
+        if (Request.IsHtmx())
         {
             var flash = PartialView("_Flash", new FlashView(message, IsError: status >= 400));
             flash.StatusCode = status;
@@ -61,8 +62,6 @@ public sealed class GenerationController(GenerationService generation, AuditTrai
             ? Problem(detail: message, statusCode: status, title: status == 409 ? "Conflict" : null)
             : StatusCode(status, new { runId, message });
     }
-
-    private bool IsHtmx() => Request.Headers.ContainsKey("HX-Request");
 
     // A browser without JavaScript posts a form and expects a page back.
     private bool IsPlainFormPost() =>

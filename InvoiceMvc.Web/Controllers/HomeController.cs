@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Infrastructure.Stats;
 using InvoiceMvc.Web.Dashboard;
+using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Models;
 using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InvoiceMvc.Web.Controllers;
 
-public sealed class HomeController(StatsCache stats, InvoiceQueries queries, Cursors cursors, DashboardFormatter formatter) : Controller
+public sealed class HomeController(StatsCache stats, InvoicePages pages, Cursors cursors, DashboardFormatter formatter) : Controller
 {
     /// <summary>
     /// The dashboard as of now: totals, status, the newest page of invoices, and the stream cursor
@@ -21,7 +21,7 @@ public sealed class HomeController(StatsCache stats, InvoiceQueries queries, Cur
         // (Redis; PostgreSQL's stats row when Redis is empty or down), the live state gives only the run.
         var run = (await cursors.CurrentAsync(cancellationToken)).Run;
         var totals = await stats.GetAsync(cancellationToken);
-        var page = await InvoicesController.LoadPageAsync(queries, formatter, before: null, Cursors.DefaultPageSize, cancellationToken);
+        var page = await pages.NewestFirstAsync(before: null, Cursors.DefaultPageSize, cancellationToken);
         var after = page.Rows.Count > 0 ? page.Rows[0].Id : 0;
         var waiting = Math.Max(0, totals.LastInvoiceId - after);
         return View(new DashboardPageView(

@@ -2,7 +2,10 @@ using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Prometheus;
+using StackExchange.Redis;
 
 namespace InvoiceMvc.Web.Operations;
 
@@ -15,11 +18,15 @@ public static class OperationsServices
     {
         var timeout = TimeSpan.FromSeconds(3);
         builder.Services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag], timeout)
-            // Stats fall back to PostgreSQL and streams to polling: Redis down is Degraded, not down.
-            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], timeout)
+            // The app's own data source and multiplexer: the checks see the pools and settings the app uses.
+            .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgres", failureStatus: HealthStatus.Unhealthy, tags: [ReadyTag], timeout: timeout)
+            // Redis is only the stats cache (wake-ups travel through PostgreSQL LISTEN/NOTIFY): with it
+            // down, stats are read from PostgreSQL and the app serves on, so it is Degraded, not down.
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded, tags: [ReadyTag], timeout: timeout)
             .AddCheck<HangfireHealthCheck>("hangfire", HealthStatus.Unhealthy, [ReadyTag], timeout);
         builder.Services.AddSingleton<PrometheusExport>();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
 
         // One JSON object per line for log shippers outside Development, with scopes so job lines carry
         // their RunId; people reading a terminal in Development keep the plain console.
@@ -44,6 +51,8 @@ public static class OperationsServices
         // Created now, not by the first job: the Redis fallback count is then exported from start-up on.
         app.Services.GetRequiredService<AppMetrics>();
         app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
+        // Scrapers never sign in; /metrics asks for the scraper's bearer token instead (health stays open and cheap).
+        app.UseMetricsAccess();
         return app;
     }
 
@@ -52,7 +61,7 @@ public static class OperationsServices
     {
         var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
         // Probes and scrapers never sign in: these stay anonymous even under a fallback authorization policy.
-        app.MapMetrics("/metrics", registry).AllowAnonymous();
+        app.MapMetrics(MetricsAccess.Path, registry).AllowAnonymous();
         // Liveness checks nothing outside the process: a database outage must not get the app restarted.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();

@@ -1,3 +1,5 @@
+using Htmx;
+
 namespace InvoiceMvc.Web.Security;
 
 /// <summary>Tells API clients from browsers and htmx by what they ask for.</summary>
@@ -9,7 +11,7 @@ public static class ApiClients
     /// </summary>
     public static bool PrefersJson(HttpRequest request)
     {
-        if (request.Headers.ContainsKey("HX-Request"))
+        if (request.IsHtmx())
         {
             return false;
         }
@@ -30,6 +32,6 @@ public static class ApiClients
 
     /// <summary>A browser navigating (not htmx, not an API client): it gets redirects to the sign-in page.</summary>
     public static bool IsBrowserNavigation(HttpRequest request) =>
-        !request.Headers.ContainsKey("HX-Request") &&
+        !request.IsHtmx() &&
         request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Hangfire;
 using Hangfire.Dashboard;
+using Htmx;
 using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
@@ -75,7 +76,7 @@ public static class SecurityServices
                 else
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    if (context.Request.Headers.ContainsKey("HX-Request"))
+                    if (context.Request.IsHtmx())
                     {
                         context.Response.Headers["HX-Redirect"] = o.LoginPath.Value;
                     }
