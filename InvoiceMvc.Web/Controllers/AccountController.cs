@@ -12,7 +12,7 @@ public sealed record LoginInput(
     [Required(ErrorMessage = "Enter your password.")] string? Password,
     string? ReturnUrl);
 
-/// <summary>Sign-in and sign-out. Failed sign-ins are throttled per client, never locking the account (decision 010).</summary>
+/// <summary>Sign-in and sign-out. Failed sign-ins are throttled per client, never locking the account (decision 012).</summary>
 [Route("account")]
 [AutoValidateAntiforgeryToken]
 public sealed class AccountController(PasswordSignIn passwordSignIn, SignInManager<IdentityUser> signIn, UserManager<IdentityUser> users) : Controller

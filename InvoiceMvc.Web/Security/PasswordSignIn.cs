@@ -47,7 +47,7 @@ public sealed class PasswordSignIn(
         {
             unknownUser.Check(password);
         }
-        // lockoutOnFailure: false — an anonymous client must not be able to lock a real account (decision 010).
+        // lockoutOnFailure: false — an anonymous client must not be able to lock a real account (decision 012).
         else if ((await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false)).Succeeded)
         {
             await throttle.RecordSuccessAsync(client, userName);

@@ -45,7 +45,7 @@ public static class SecurityServices
             {
                 o.Password.RequiredLength = 12;
                 // No lockout options: failed sign-ins never lock an account (anyone could lock the admin out);
-                // SignInThrottle slows and refuses the guessing client instead (docs/decisions/010-sign-in-throttling.md).
+                // SignInThrottle slows and refuses the guessing client instead (docs/decisions/012-sign-in-throttling.md).
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<InvoiceDbContext>()

@@ -12,7 +12,7 @@ public sealed record SignInThrottleDecision(TimeSpan? RetryAfter, TimeSpan Delay
 /// <summary>
 /// Counts failed sign-ins in Redis, shared by every instance, per (client, user name), per client and per user name.
 /// Only the attacker's own client is ever refused; a user name under attack from many clients is only slowed down,
-/// so nobody can lock the real user out (docs/decisions/010-sign-in-throttling.md). Identity's lockout is not used.
+/// so nobody can lock the real user out (docs/decisions/012-sign-in-throttling.md). Identity's lockout is not used.
 /// </summary>
 public sealed class SignInThrottle(IConnectionMultiplexer redis, IOptions<CacheOptions> cache, IOptions<SignInThrottleOptions> options, ILogger<SignInThrottle> logger)
 {

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace InvoiceMvc.Web.Security;
 
-/// <summary>How failed sign-ins slow down and refuse guessing (docs/decisions/010-sign-in-throttling.md).</summary>
+/// <summary>How failed sign-ins slow down and refuse guessing (docs/decisions/012-sign-in-throttling.md).</summary>
 public sealed class SignInThrottleOptions
 {
     public const string SectionName = "SignInThrottle";
