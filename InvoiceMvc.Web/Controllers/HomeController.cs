@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using InvoiceMvc.Infrastructure.Stats;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Invoices;
@@ -39,12 +40,13 @@ public sealed class HomeController(StatsCache stats, InvoicePages pages, Cursors
 
     /// <summary>
     /// The page for a status with no body (the status-code pages re-execute the original request here, any method).
-    /// The code comes from the route only: the original body may be what failed (a malformed form would bind 0).
-    /// API clients that prefer JSON get problem details; browsers and htmx get the page.
+    /// No parameters: binding would read the original body, and a malformed form then bound the code as 0 (HTTP 0).
+    /// The code comes from the route alone. API clients that prefer JSON get problem details; browsers and htmx the page.
     /// </summary>
     [Route("/Home/Status/{code:int:range(400,599)}")]
-    public IActionResult Status([FromRoute] int code)
+    public IActionResult Status()
     {
+        var code = int.Parse((string)RouteData.Values["code"]!, CultureInfo.InvariantCulture);
         if (ApiClients.PrefersJson(Request))
         {
             return Problem(statusCode: code, title: StatusTexts.Title(code), detail: StatusTexts.Text(code));
