@@ -40,7 +40,8 @@ public sealed class AdminJourneys
     [Fact]
     public Task Admin_SignsIn_AndSeesTheGenerationJob() => Journey.RunAsync(new JourneySetup
     {
-        Settings = { ["Generation:DurationSeconds"] = "60" },
+        // Long enough that the job is still processing when the admin looks, however loaded the machine.
+        Settings = { ["Generation:DurationSeconds"] = "600" },
     }, async j =>
     {
         // The admin follows the Hangfire link from the dashboard, signs in, and lands on Hangfire.

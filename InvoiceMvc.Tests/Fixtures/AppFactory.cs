@@ -5,7 +5,7 @@ namespace InvoiceMvc.Tests.Fixtures;
 
 /// <summary>
 /// The real app (all its hosted services, Hangfire server included) on its own database and Redis
-/// key prefix, with settings tests choose. <see cref="StartOnRealPortAsync"/> serves it on Kestrel
+/// key prefix, with settings tests choose. <see cref="StartOnRealPort"/> serves it on Kestrel
 /// for clients that need a socket (SSE readers, browsers, a second instance).
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>

@@ -4,10 +4,17 @@ using InvoiceMvc.Tests.Fixtures;
 
 namespace InvoiceMvc.Tests.Web;
 
-/// <summary>The server-rendered page and partials, against docs/ui-contract.md.</summary>
-public sealed partial class DashboardPageTests
+/// <summary>
+/// The server-rendered page and partials, against docs/ui-contract.md. Tests that need only an empty,
+/// idle app share one (<see cref="SharedApp"/>); those with their own settings or seed data start their own.
+/// </summary>
+public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    public Task InitializeAsync() => shared.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     public static TheoryData<string, string?, string, string, string, string> Cultures => new()
     {
@@ -94,8 +101,7 @@ public sealed partial class DashboardPageTests
     [Fact]
     public async Task EmptyDatabase_ShowsTheEmptyState_AndStreamsFromTheFirstInvoice()
     {
-        await using var app = await DashboardApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = shared.CreateClient();
 
         var html = await client.GetStringAsync("/");
 
@@ -108,8 +114,7 @@ public sealed partial class DashboardPageTests
     [Fact]
     public async Task UnknownRoutes_GetAFriendly404_AndErrorsShowARequestId()
     {
-        await using var app = await DashboardApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = shared.CreateClient();
 
         using var missing = await client.GetAsync("/no/such/page");
         var body = await missing.Content.ReadAsStringAsync();
@@ -124,8 +129,7 @@ public sealed partial class DashboardPageTests
     [Fact]
     public async Task StaticClientLibraries_AreServedLocally_WithThePinnedVersions()
     {
-        await using var app = await DashboardApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = shared.CreateClient();
 
         var htmx = await client.GetStringAsync("/lib/htmx.org/dist/htmx.min.js");
         var sse = await client.GetStringAsync("/lib/htmx-ext-sse/dist/sse.min.js");

@@ -3,19 +3,22 @@ using InvoiceMvc.Tests.Fixtures;
 
 namespace InvoiceMvc.Tests.Web;
 
+/// <summary>
+/// START and STOP over HTTP. The tests that check only the database share one app (AppFactory's
+/// default 50/s for 2 s); those that read the run's state back from the page start their own.
+/// </summary>
 [Collection(nameof(SerialCollection))]
-public sealed class GenerationControllerTests
+public sealed class GenerationControllerTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
+    public Task InitializeAsync() => shared.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task Start_ProducesExactlyTheTargetCount_AndCompletes()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?>
-        {
-            ["Generation:RatePerSecond"] = "50",
-            ["Generation:DurationSeconds"] = "2",
-        });
-        var client = app.CreateClient();
+        var db = shared.Database;
+        using var client = shared.CreateClient();
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
@@ -33,9 +36,8 @@ public sealed class GenerationControllerTests
     [InlineData("/generation/stop")]
     public async Task Controls_ReturnBadRequest_WithoutAntiforgeryToken(string path)
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = app.CreateClient();
+        var db = shared.Database;
+        using var client = shared.CreateClient();
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
 
         var response = await client.PostAsync(path, new FormUrlEncodedContent([]));
