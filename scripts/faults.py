@@ -103,9 +103,12 @@ def pg_ctl(*args):
 
 
 def services_up():
-    """Starts whatever of PostgreSQL/Redis is not running, with scripts/services.sh's own settings."""
-    subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "up", "faults", PG_PORT, REDIS_PORT, "--fast"],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    """Starts whatever of PostgreSQL/Redis is not running, with scripts/services.sh's own settings
+    (retried: on a busy machine an outgoing connection may hold the port for a moment)."""
+    def up():
+        return subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "up", "faults", PG_PORT, REDIS_PORT, "--fast"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120).returncode == 0
+    until("PostgreSQL and Redis to start", up, 30, 0.5)
 
 
 def redis(*args):
