@@ -27,7 +27,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-eval "$(scripts/services.sh up faults "$FAULTS_PG_PORT" "$FAULTS_REDIS_PORT" --fast)"
+# A few tries: on a busy machine an outgoing connection may hold the port for a moment (ephemeral range).
+for attempt in 1 2 3 4 5; do
+  if services_env="$(scripts/services.sh up faults "$FAULTS_PG_PORT" "$FAULTS_REDIS_PORT" --fast)"; then break; fi
+  [ "$attempt" = 5 ] && { echo "[faults] could not start PostgreSQL/Redis" >&2; exit 1; }
+  sleep 2
+done
+eval "$services_env"
 export FAULTS_PG_PASSWORD="$(cat "$FAULTS_DATA/invoicemvc.password")"
 export FAULTS_REDIS_PASSWORD="$(cat "$FAULTS_DATA/redis.password")"
 unset ConnectionStrings__Postgres ConnectionStrings__Redis INVOICEMVC_TEST_POSTGRES INVOICEMVC_TEST_REDIS
