@@ -22,6 +22,7 @@ public sealed class StatsCacheWriterTests
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 30, TimeSpan.FromSeconds(20), "the run is under way");
 
+        var pausedAt = await db.ScalarAsync<DateTime>("SELECT clock_timestamp()");
         await redis.PauseAsync();
         try
         {
@@ -33,24 +34,19 @@ public sealed class StatsCacheWriterTests
             await redis.ResumeAsync();
         }
 
+        var resumedAt = await db.ScalarAsync<DateTime>("SELECT clock_timestamp()");
         await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 3, TimeSpan.FromSeconds(20), "the run completes");
         Assert.Equal(120L, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
 
-        // Lateness of invoice n = its commit time - n / rate. On schedule, that is one constant (the
-        // anchor plus the tick's own cost); its spread is the worst deviation from the drift-free
-        // schedule. Had a tick waited for Redis (1 s timeouts), it would be about a second.
-        var spread = await db.ScalarAsync<double>($"""
-            SELECT extract(epoch FROM max(late) - min(late))::float8 FROM (
-              SELECT pg_xact_commit_timestamp(xmin) - make_interval(secs => (sequence - 1)::float8 / {rate}) AS late
-                FROM invoices) x
-            """);
-        var worst = await db.ScalarAsync<string>($"""
-            SELECT string_agg(sequence || ':' || round(extract(epoch FROM late - first_late)::numeric * 1000, 1), ' ' ORDER BY late DESC) FROM (
-              SELECT sequence, late, min(late) OVER () AS first_late FROM (
-                SELECT sequence, pg_xact_commit_timestamp(xmin) - make_interval(secs => (sequence - 1)::float8 / {rate}) AS late
-                  FROM invoices) x) y
-            """);
-        Assert.True(spread < 0.050, $"worst deviation from the schedule: {spread * 1000:F1} ms (invoice:ms late, latest first: {worst[..Math.Min(200, worst.Length)]})");
+        // Lateness of invoice n = its commit time - n / rate. On schedule that is one constant (the anchor
+        // plus the tick's own cost), so its excess over the run's minimum is the deviation from the
+        // drift-free schedule. Ticks that waited for Redis (1 s timeouts) would be about a second late
+        // during the pause and burst right after it (hence the window runs to 1 s past the resume). The
+        // same run's ticks outside that window give the machine's own jitter, so a busy CPU cannot fail
+        // the test: the pause may add at most 50 ms to it.
+        var (during, outside, worst) = await LatenessAsync(db, rate, pausedAt, resumedAt.AddSeconds(1));
+        Assert.True(during < outside + 50,
+            $"the pause delayed ticks: worst {during:F1} ms late during it, {outside:F1} ms outside it (invoice:ms late, latest first: {worst})");
 
         // Once Redis answers again, it holds PostgreSQL's totals (not a snapshot from before the pause).
         var truth = await db.ScalarAsync<string>("SELECT concat_ws('|', invoice_count, total_amount, vat_amount, last_invoice_id) FROM invoice_stats");
@@ -62,5 +58,23 @@ public sealed class StatsCacheWriterTests
             return string.Join('|', f.Select(v => (string?)v)) == truth;
         }, TimeSpan.FromSeconds(10), $"Redis holds PostgreSQL's totals {truth}");
         Assert.StartsWith("120|", truth, StringComparison.Ordinal);
+    }
+
+    private static async Task<(double During, double Outside, string Worst)> LatenessAsync(TestDatabase db, int rate, DateTime from, DateTime to)
+    {
+        const string Lateness = """
+            WITH l AS (
+              SELECT sequence, pg_xact_commit_timestamp(xmin) AS committed,
+                     pg_xact_commit_timestamp(xmin) - make_interval(secs => (sequence - 1)::float8 / @rate) AS late
+                FROM invoices),
+            e AS (SELECT sequence, committed, extract(epoch FROM late - min(late) OVER ())::float8 * 1000 AS ms FROM l)
+            """;
+        var during = await db.ScalarAsync<double>(Lateness + "SELECT coalesce(max(ms), 0) FROM e WHERE committed BETWEEN @from AND @to",
+            ("rate", rate), ("from", from), ("to", to));
+        var outside = await db.ScalarAsync<double>(Lateness + "SELECT coalesce(max(ms), 0) FROM e WHERE committed NOT BETWEEN @from AND @to",
+            ("rate", rate), ("from", from), ("to", to));
+        var worst = await db.ScalarAsync<string>(Lateness + "SELECT string_agg(sequence || ':' || round(ms::numeric, 1), ' ' ORDER BY ms DESC) FROM (SELECT * FROM e ORDER BY ms DESC LIMIT 12) t",
+            ("rate", rate));
+        return (during, outside, worst);
     }
 }
