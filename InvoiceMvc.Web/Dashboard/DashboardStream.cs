@@ -40,7 +40,7 @@ public sealed class DashboardStream(
                 var seen = hub.Version;
                 var state = hub.Current;
 
-                var start = viewer.Begin(state, time.GetUtcNow());
+                var start = viewer.Begin(state, time.GetUtcNow(), hub.DatabaseReachable);
                 if (start.SendStats)
                 {
                     yield return await frames.StatsAsync(state.Stats);
