@@ -64,11 +64,7 @@ public static class DatabaseOutage
         var code = StatusCodes.Status503ServiceUnavailable;
         if (ApiClients.PrefersJson(context.Request))
         {
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails { Status = code, Title = StatusTexts.Title(code), Detail = StatusTexts.Text(code) },
-            });
+            await TypedResults.Problem(StatusTexts.Text(code), statusCode: code, title: StatusTexts.Title(code)).ExecuteAsync(context);
             return;
         }
 
