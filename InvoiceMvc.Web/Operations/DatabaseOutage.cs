@@ -64,7 +64,8 @@ public static class DatabaseOutage
         var code = StatusCodes.Status503ServiceUnavailable;
         if (ApiClients.PrefersJson(context.Request))
         {
-            await TypedResults.Problem(StatusTexts.Text(code), statusCode: code, title: StatusTexts.Title(code)).ExecuteAsync(context);
+            var problem = new ProblemDetails { Status = code, Title = StatusTexts.Title(code), Detail = StatusTexts.Text(code) };
+            await response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json", context.RequestAborted);
             return;
         }
 
