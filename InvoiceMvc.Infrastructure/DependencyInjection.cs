@@ -37,6 +37,8 @@ public static class DependencyInjection
         services.TryAddTimeProvider();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
         services.AddDbContext<InvoiceDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        // First hosted service: a pool size the server cannot take fails start-up before anything connects.
+        services.AddHostedService<ConnectionBudget>();
 
         services.AddSingleton<IConnectionMultiplexer>(_ =>
         {

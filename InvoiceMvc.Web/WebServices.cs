@@ -45,6 +45,9 @@ public static class WebServices
             app.UseExceptionHandler("/Home/Error");
         }
 
+        // Inside the generic handler (and the developer page): an outage is a 503 in every environment.
+        app.UseDatabaseOutageAs503();
+
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseMalformedFormsAs400();
         app.UseStaticFiles();

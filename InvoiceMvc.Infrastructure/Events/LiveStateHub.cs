@@ -12,6 +12,7 @@ public sealed class LiveStateHub
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _ready = NewSignal();
     private LiveState _current = LiveState.Empty;
+    private bool _databaseReachable = true;
     private long _version;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -23,6 +24,15 @@ public sealed class LiveStateHub
     public long Version
     {
         get { lock (_gate) { return _version; } }
+    }
+
+    /// <summary>
+    /// False while the listener has lost PostgreSQL (its connection failed and its polls fail too):
+    /// <see cref="Current"/> is then the last state seen, not the truth, and dashboards say so.
+    /// </summary>
+    public bool DatabaseReachable
+    {
+        get { lock (_gate) { return _databaseReachable; } }
     }
 
     /// <summary>Completes once the listener has delivered its first state (until then <see cref="Current"/> is <see cref="LiveState.Empty"/>).</summary>
@@ -47,6 +57,27 @@ public sealed class LiveStateHub
 
         toRelease.TrySetResult();
         _ready.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Records whether the listener reaches PostgreSQL; a change wakes every waiter like a new state.</summary>
+    internal bool SetDatabaseReachable(bool reachable)
+    {
+        TaskCompletionSource toRelease;
+        lock (_gate)
+        {
+            if (_databaseReachable == reachable)
+            {
+                return false;
+            }
+
+            _databaseReachable = reachable;
+            _version++;
+            toRelease = _changed;
+            _changed = NewSignal();
+        }
+
+        toRelease.TrySetResult();
         return true;
     }
 

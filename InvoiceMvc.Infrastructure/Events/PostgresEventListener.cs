@@ -9,7 +9,10 @@ namespace InvoiceMvc.Infrastructure.Events;
 /// LISTENs on <see cref="LiveStateChannel.Channel"/> with a dedicated connection and feeds every
 /// notification into the <see cref="LiveStateHub"/>. While the connection is down it polls the
 /// database once a second instead, so the dashboards slow down but never freeze. The only publisher
-/// into the hub (see docs/decisions/010-live-state-publisher.md).
+/// into the hub (see docs/decisions/010-live-state-publisher.md), of the states and of whether
+/// PostgreSQL is reachable at all: a lost connection, a ping unanswered within
+/// <see cref="PingTimeout"/> or a failed poll marks it lost; LISTEN back or a poll that succeeds
+/// marks it reachable again.
 /// </summary>
 public sealed class PostgresEventListener(
     NpgsqlDataSource dataSource,
@@ -18,6 +21,13 @@ public sealed class PostgresEventListener(
     ILogger<PostgresEventListener> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    // An idle listening connection is pinged this often: a stopped server or a cut link is noticed
+    // (and shown on every dashboard) within about two seconds, for one `SELECT 1` a second.
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A ping unanswered this long means PostgreSQL is lost, even before the socket says so.</summary>
+    internal static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +43,15 @@ public sealed class PostgresEventListener(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
             {
-                logger.LogWarning(ex, "Event listener lost PostgreSQL; polling every {Interval} until it is back", PollInterval);
+                if (hub.SetDatabaseReachable(false))
+                {
+                    logger.LogWarning(ex, "Event listener lost PostgreSQL; polling every {Interval} until it is back", PollInterval);
+                }
+                else
+                {
+                    logger.LogDebug(ex, "Event listener still cannot listen");
+                }
+
                 await PollOnceAsync(stoppingToken);
                 await Delay(PollInterval, stoppingToken);
             }
@@ -59,16 +77,47 @@ public sealed class PostgresEventListener(
 
         // Whatever committed while nobody listened.
         hub.Publish(await store.ReadLiveStateAsync(stoppingToken));
+        MarkReachable();
         logger.LogInformation("Listening for invoice events on {Channel}", LiveStateChannel.Channel);
 
         while (true)
         {
             // A bounded wait doubles as a keep-alive check of the listening connection.
-            if (!await connection.WaitAsync(TimeSpan.FromSeconds(30), stoppingToken))
+            if (!await connection.WaitAsync(PingInterval, stoppingToken))
             {
-                await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                await ping.ExecuteScalarAsync(stoppingToken);
+                await PingAsync(connection, stoppingToken);
             }
+        }
+    }
+
+    private async Task PingAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(PingTimeout);
+        // Npgsql's own cancellation can take seconds more on a dead link: the dashboards hear of it now.
+        await using var lost = timeout.Token.Register(() =>
+        {
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                hub.SetDatabaseReachable(false);
+            }
+        });
+        try
+        {
+            await using var ping = new NpgsqlCommand("SELECT 1", connection);
+            await ping.ExecuteScalarAsync(timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The listening connection did not answer a ping within {PingTimeout.TotalSeconds:0.#} s.", ex);
+        }
+    }
+
+    private void MarkReachable()
+    {
+        if (hub.SetDatabaseReachable(true))
+        {
+            logger.LogInformation("PostgreSQL is reachable again");
         }
     }
 
@@ -77,9 +126,11 @@ public sealed class PostgresEventListener(
         try
         {
             hub.Publish(await store.ReadLiveStateAsync(stoppingToken));
+            MarkReachable();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
         {
+            hub.SetDatabaseReachable(false);
             logger.LogDebug(ex, "Poll failed; PostgreSQL still unreachable");
         }
     }

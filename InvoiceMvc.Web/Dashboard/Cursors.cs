@@ -73,14 +73,15 @@ public sealed class Cursors(LiveStateHub hub, GenerationRunStore store)
 
     /// <summary>
     /// This server's live state. Right after start-up it waits for the listener's first state, so a
-    /// stream started now begins from the truth, not from an empty hub.
+    /// stream started now begins from the truth, not from an empty hub. While the listener has lost
+    /// PostgreSQL the hub's state is stale: the database is asked, and its failure answers 503.
     /// </summary>
     public async Task<LiveState> CurrentAsync(CancellationToken cancellationToken)
     {
         try
         {
             await hub.Ready.WaitAsync(ReadyTimeout, cancellationToken);
-            return hub.Current;
+            return hub.DatabaseReachable ? hub.Current : await store.ReadLiveStateAsync(cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -30,6 +30,14 @@ public sealed class DashboardFormatter
         _datePattern = _culture.DateTimeFormat.ShortDatePattern + " HH:mm:ss";
     }
 
+    /// <summary>
+    /// What every open dashboard shows while this server's event listener cannot reach PostgreSQL:
+    /// the last numbers are not the truth any more, and neither button can work.
+    /// </summary>
+    public static readonly StatusView DatabaseLost = new(DashboardState.DatabaseUnavailable,
+        "Connection to the database lost — retrying", "The numbers below may be out of date; they catch up by themselves when it is back.",
+        0, 0, CanStart: false, CanStop: false);
+
     public string Money(decimal amount) => amount.ToString("C2", _culture);
 
     public string Count(long count) => count.ToString("N0", _culture);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Web.Models;
+using InvoiceMvc.Web.Operations;
 using Microsoft.Extensions.Options;
 
 namespace InvoiceMvc.Web.Dashboard;
@@ -40,7 +41,7 @@ public sealed class DashboardStream(
                 var seen = hub.Version;
                 var state = hub.Current;
 
-                var start = viewer.Begin(state, time.GetUtcNow());
+                var start = viewer.Begin(state, time.GetUtcNow(), hub.DatabaseReachable);
                 if (start.SendStats)
                 {
                     yield return await frames.StatsAsync(state.Stats);
@@ -50,7 +51,7 @@ public sealed class DashboardStream(
                     }
                 }
 
-                var row = start.FetchRow ? await rows.NextAfterAsync(viewer.Cursor, ct) : null;
+                var row = start.FetchRow ? await NextRowAsync(viewer.Cursor, ct) : null;
                 var end = viewer.End(time.GetUtcNow(), row?.Id);
                 if (end.SendRow)
                 {
@@ -78,6 +79,21 @@ public sealed class DashboardStream(
         finally
         {
             metrics.StreamClosed();
+        }
+    }
+
+    private async ValueTask<InvoiceFrame?> NextRowAsync(long cursor, CancellationToken ct)
+    {
+        try
+        {
+            return await rows.NextAfterAsync(cursor, ct);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsUnavailable(ex))
+        {
+            // The stream stays open through an outage: the listener marks it within about a second, and
+            // until then the row is simply not there yet (asked again shortly, like a row not yet visible).
+            logger.LogDebug(ex, "Row after {Cursor} unavailable: PostgreSQL unreachable", cursor);
+            return null;
         }
     }
 

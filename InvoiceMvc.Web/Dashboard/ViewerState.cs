@@ -29,6 +29,7 @@ internal sealed class ViewerState
     private long _statsSentFor = -1;
     private bool _statsSentOnce;
     private StatusView? _sentStatus;
+    private bool _databaseReachable = true;
     private RunSnapshot? _statusRun;
     private long _statusWaiting;
     private DateTimeOffset _lastWrite;
@@ -47,9 +48,12 @@ internal sealed class ViewerState
     public long Cursor { get; private set; }
 
     /// <summary>First half of a step: send the stats frame? fetch the row after <see cref="Cursor"/>?</summary>
-    public StepStart Begin(LiveState state, DateTimeOffset now)
+    /// <param name="databaseReachable">The hub's <see cref="LiveStateHub.DatabaseReachable"/>: while false no row is
+    /// fetched (the rows live in PostgreSQL) and the status says the connection is lost.</param>
+    public StepStart Begin(LiveState state, DateTimeOffset now, bool databaseReachable = true)
     {
         _step = state;
+        _databaseReachable = databaseReachable;
         var sendStats = state.Stats.LastInvoiceId != _statsSentFor;
         var measure = false;
         if (sendStats)
@@ -63,8 +67,9 @@ internal sealed class ViewerState
 
         _rowDue = false;
         _rowWake = null;
-        if (Waiting(state) == 0)
+        if (Waiting(state) == 0 || !databaseReachable)
         {
+            // Nothing to send, or nowhere to read it from: the rows after a pause are paced from the first again.
             _pacer.Idle();
         }
         else if (_pacer.NextDue(now) is var due && due > now)
@@ -113,7 +118,7 @@ internal sealed class ViewerState
             _rowWake = now + MissingRowRetry;
         }
 
-        var status = StatusChange(state);
+        var status = _databaseReachable ? StatusChange(state) : OutageChange();
         if (status is not null)
         {
             _lastWrite = now;
@@ -155,6 +160,20 @@ internal sealed class ViewerState
 
         _sentStatus = view;
         return view;
+    }
+
+    // Sent once per outage; afterwards the run's status is worked out afresh, even if run and backlog stood still.
+    private StatusView? OutageChange()
+    {
+        _statusRun = null;
+        _statusWaiting = -1;
+        if (_sentStatus == DashboardFormatter.DatabaseLost)
+        {
+            return null;
+        }
+
+        _sentStatus = DashboardFormatter.DatabaseLost;
+        return _sentStatus;
     }
 
     /// <summary>What the first half of a step decided.</summary>

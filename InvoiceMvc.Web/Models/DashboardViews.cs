@@ -34,6 +34,9 @@ public enum DashboardState
     Idle,
     Running,
     ProcessingBacklog,
+
+    /// <summary>This server has lost PostgreSQL (docs/ui-contract.md): shown until it is back, controls disabled.</summary>
+    DatabaseUnavailable,
 }
 
 /// <summary>

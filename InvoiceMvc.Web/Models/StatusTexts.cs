@@ -12,6 +12,7 @@ public static class StatusTexts
         408 => "Request timed out",
         413 => "Request too large",
         429 => "Too many requests",
+        503 => "The database is unreachable — retrying",
         _ => $"Error {code}",
     };
 
@@ -24,6 +25,7 @@ public static class StatusTexts
         408 => "The request body arrived too slowly and was cut off. Try again.",
         413 => "The request body is larger than this server accepts.",
         429 => "Too many requests from your address. Wait a moment and try again.",
+        503 => "The server cannot reach its database just now, or the database takes no more connections. It recovers by itself: try again in a few seconds.",
         _ => "The request could not be completed.",
     };
 }
