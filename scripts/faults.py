@@ -162,6 +162,8 @@ class App:
             "Seed__Admin__Password": ADMIN[1],
             "Seed__Operator__UserName": OPERATOR[0],
             "Seed__Operator__Password": OPERATOR[1],
+            # Production wants a scraper token; the suite never scrapes.
+            "Metrics__BearerToken": "faults-suite-metrics-token",
         })
         return e
 
