@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InvoiceMvc.Tests.Fixtures;
 
@@ -56,9 +57,18 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         return ClientOptions.BaseAddress;
     }
 
+    /// <summary>The app's clock; the system's unless a test drives time itself (a FakeTimeProvider).</summary>
+    public TimeProvider? Clock { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
+        if (Clock is { } clock)
+        {
+            // After the app's own registrations, so this one wins.
+            builder.ConfigureServices(services => services.AddSingleton(clock));
+        }
+
         // UseSetting (not ConfigureAppConfiguration) so Program sees the values while it composes services.
         foreach (var (key, value) in _settings)
         {
