@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using InvoiceMvc.Tests.Fixtures;
 using Xunit.Abstractions;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
 [Collection(nameof(SerialCollection))]
 public sealed partial class DashboardTimingTests(ITestOutputHelper output)

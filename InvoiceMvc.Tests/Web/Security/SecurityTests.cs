@@ -1,11 +1,11 @@
 using System.Net;
 using Hangfire;
 using InvoiceMvc.Tests.Fixtures;
-using InvoiceMvc.Tests.Infrastructure;
+using InvoiceMvc.Tests.Web.Operations;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Security;
 
 /// <summary>Who may do what: sign-in, roles on the controls and on /hangfire, rate limits, headers, audit (throttling: Security/SignInThrottleTests).</summary>
 public sealed class SecurityTests
@@ -52,7 +52,7 @@ public sealed class SecurityTests
     public async Task OperatorsAndAdmins_MayStartAndStop_AndEachIsAudited(string user)
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         var client = app.CreateClient();
         await AntiforgeryClient.SignInAsync(client, user);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
@@ -72,7 +72,7 @@ public sealed class SecurityTests
     public async Task AuditPage_IsForAdminsOnly()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         var anonymous = NoRedirects(app);
         var operatorClient = NoRedirects(app);
         await AntiforgeryClient.SignInAsync(operatorClient, TestAccounts.Operator);
@@ -119,7 +119,7 @@ public sealed class SecurityTests
     public async Task DeletingTheRunningJobInHangfire_StopsTheRun()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         var client = app.CreateClient();
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client))).StatusCode);
@@ -226,7 +226,7 @@ public sealed class SecurityTests
     public async Task BehindAConfiguredProxy_TheAuditLogRecordsTheForwardedClientAddress()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var settings = GenerationTests.Fast(rate: 10, seconds: 60);
+        var settings = GenerationSettings.Fast(rate: 10, seconds: 60);
         settings["ReverseProxy:KnownProxies:0"] = "127.0.0.1";
         await using var app = await AppFactory.CreateAsync(db, settings);
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
@@ -316,7 +316,7 @@ public sealed class SecurityTests
         await using var db = await TestDatabase.CreateAsync();
         var redis = await TestServers.RedisAsync();
         var prefix = $"t{Guid.NewGuid():N}:";
-        var settings = GenerationTests.Fast(rate: 10, seconds: 60);
+        var settings = GenerationSettings.Fast(rate: 10, seconds: 60);
         await using var a = new AppFactory(db, redis, prefix, settings);
         await using var b = new AppFactory(db, redis, prefix, settings);
         var addressB = b.StartOnRealPort();

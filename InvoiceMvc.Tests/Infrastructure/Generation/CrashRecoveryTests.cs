@@ -1,7 +1,7 @@
 using System.Net;
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Generation;
 
 public sealed class CrashRecoveryTests
 {
@@ -11,7 +11,7 @@ public sealed class CrashRecoveryTests
         await using var db = await TestDatabase.CreateAsync();
         var redis = await TestServers.RedisAsync();
         var prefix = $"t{Guid.NewGuid():N}:";
-        var settings = GenerationTests.Fast(rate: 40, seconds: 5); // 200 invoices
+        var settings = GenerationSettings.Fast(rate: 40, seconds: 5); // 200 invoices
 
         await using (var first = await AppProcess.StartAsync(db, redis, prefix, settings))
         {
