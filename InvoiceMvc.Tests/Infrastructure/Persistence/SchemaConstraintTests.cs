@@ -23,7 +23,7 @@ public sealed class SchemaConstraintTests : IAsyncLifetime
         await InsertInvoice(1, "INV-0000001", 1, subtotal: "100.00", vat: "15.00", total: "115.00");
 
         // The row reads back exactly as written: no trigger or default rewrote it, no rounding moved a cent.
-        Assert.Equal("1|INV-0000001|1|1|A|B|100.00|0.15|15.00|115.00", await _db.ScalarAsync<string>("""
+        Assert.Equal("1|INV-0000001|1|1|A|B|100.00|0.1500|15.00|115.00", await _db.ScalarAsync<string>("""
             SELECT concat_ws('|', id, invoice_number, run_id, sequence, seller_name, buyer_name, subtotal, vat_rate, vat_amount, total_amount)
               FROM invoices
             """));
