@@ -15,6 +15,7 @@ public sealed class CrashRecoveryTests
 
         await using (var first = await AppProcess.StartAsync(db, redis, prefix, settings))
         {
+            // START over HTTP: the app runs in a process of its own (so it can be killed), out of reach of its services.
             using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
             using var client = new HttpClient(handler) { BaseAddress = first.BaseAddress };
             await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
