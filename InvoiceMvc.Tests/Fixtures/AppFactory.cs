@@ -1,3 +1,4 @@
+using InvoiceMvc.Infrastructure.Generation;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,23 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public static async Task<AppFactory> CreateAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
         new(database, await TestServers.RedisAsync(), $"t{Guid.NewGuid():N}:", settings);
+
+    /// <summary>
+    /// START as the controller calls it, without HTTP: for tests of what the pipeline does after START,
+    /// which belong with the infrastructure rather than with the controller's status codes.
+    /// </summary>
+    public async Task<StartResult> StartGenerationAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<GenerationService>().StartAsync(CancellationToken.None);
+    }
+
+    /// <summary>STOP as the controller calls it, without HTTP.</summary>
+    public async Task<StopResult> StopGenerationAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<GenerationService>().StopAsync(CancellationToken.None);
+    }
 
     /// <summary>Serves the app on 127.0.0.1 on a free port; returns its base address.</summary>
     public Uri StartOnRealPort()

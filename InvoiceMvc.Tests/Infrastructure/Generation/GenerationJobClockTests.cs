@@ -21,7 +21,7 @@ public sealed class GenerationJobClockTests
         var anchor = new DateTimeOffset(DateTimeOffset.UtcNow.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var clock = new FakeTimeProvider(anchor);
         await using var db = await TestDatabase.CreateAsync();
-        var settings = GenerationTests.Fast(Rate, seconds: 4); // 200 invoices, the last due at +3.98 s
+        var settings = GenerationSettings.Fast(Rate, seconds: 4); // 200 invoices, the last due at +3.98 s
         settings["Hangfire:ServerEnabled"] = "false"; // the test runs the job itself, on its clock
         await using var app = new AppFactory(db, await TestServers.RedisAsync(), $"c{Guid.NewGuid():N}:", settings) { Clock = clock };
         var services = app.Services;

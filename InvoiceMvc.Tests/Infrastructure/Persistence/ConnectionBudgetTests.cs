@@ -1,6 +1,6 @@
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Tests.Fixtures;
-using InvoiceMvc.Tests.Web;
+using InvoiceMvc.Tests.Web.Operations;
 using Npgsql;
 
 namespace InvoiceMvc.Tests.Infrastructure.Persistence;

@@ -16,7 +16,7 @@ public sealed class StatsCacheWriterTests
         await using var db = await TestDatabase.CreateAsync();
         // A Redis of this test's own: the shared one must not freeze under the other tests.
         await using var redis = await RedisServer.StartAsync();
-        await using var app = new AppFactory(db, redis.ConnectionString, "w:", GenerationTests.Fast(rate, seconds: 6)); // 120 invoices
+        await using var app = new AppFactory(db, redis.ConnectionString, "w:", GenerationSettings.Fast(rate, seconds: 6)); // 120 invoices
         var client = app.CreateClient();
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));

@@ -1,6 +1,5 @@
 using System.Net;
 using InvoiceMvc.Tests.Fixtures;
-using InvoiceMvc.Tests.Infrastructure;
 
 namespace InvoiceMvc.Tests.Web.Security;
 
@@ -39,7 +38,7 @@ public sealed class ForwardedHeadersTests
     public async Task AForgedAddress_FromAPeerThatIsNoConfiguredProxy_IsNotWrittenToTheAuditLog()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         using var client = SecurityClients.Create(app.StartOnRealPort(), "203.0.113.7");
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using InvoiceMvc.Tests.Fixtures;
-using InvoiceMvc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +14,7 @@ public sealed class SessionEndTests
         await using var db = await TestDatabase.CreateAsync();
         var redis = await TestServers.RedisAsync();
         var prefix = $"t{Guid.NewGuid():N}:";
-        var settings = GenerationTests.Fast(rate: 10, seconds: 60);
+        var settings = GenerationSettings.Fast(rate: 10, seconds: 60);
         await using var a = new AppFactory(db, redis, prefix, settings);
         await using var b = new AppFactory(db, redis, prefix, settings);
         var addressA = a.StartOnRealPort();

@@ -1,11 +1,12 @@
 using System.Net;
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Controllers;
 
 /// <summary>
 /// START and STOP over HTTP. The tests that check only the database share one app (AppFactory's
-/// default 50/s for 2 s); those that read the run's state back from the page start their own.
+/// default 50/s for 2 s); those that read the run's state back from the page, or need a run that
+/// outlasts the test, start their own.
 /// </summary>
 [Collection(nameof(SerialCollection))]
 public sealed class GenerationControllerTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
@@ -101,5 +102,37 @@ public sealed class GenerationControllerTests(SharedApp shared) : IClassFixture<
         Assert.Contains("Run 1 started", page, StringComparison.Ordinal);
         Assert.Matches("id=\"start-button\" class=\"btn btn-start\" disabled=\"disabled\">START<", page);
         Assert.Matches("id=\"stop-button\" class=\"btn btn-stop\">STOP<", page);
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentStarts_CreateExactlyOneRun()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
+        var client = app.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => AntiforgeryClient.PostFormAsync(client, "/generation/start", token)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var conflict = await responses.First(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync();
+        Assert.Contains("already active", conflict, StringComparison.Ordinal);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs"));
+        Assert.Equal(HttpStatusCode.OK, (await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Stop_WithNoActiveRun_Answers409WithAMessage()
+    {
+        using var client = shared.CreateClient();
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
+        var token = await AntiforgeryClient.FetchTokenAsync(client);
+
+        var response = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("No generation run is active", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Stats;
 
 /// <summary>Redis as a cache of PostgreSQL's stats row: idempotent, rebuilt when empty or stale, bypassed when down.</summary>
 public sealed class StatsCacheTests : IAsyncLifetime

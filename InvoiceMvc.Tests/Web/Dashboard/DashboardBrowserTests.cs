@@ -3,7 +3,7 @@ using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
 /// <summary>
 /// The grid's mechanics in real headless Chromium: &lt;tr&gt; swaps into the tbody (htmx's

@@ -1,6 +1,7 @@
+using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Generation;
 
 /// <summary>Timing-sensitive: runs in the serial collection, not beside dozens of other apps.</summary>
 [Collection(nameof(SerialCollection))]
@@ -10,10 +11,8 @@ public sealed class CatchUpTests
     public async Task AfterASlowCommit_TheJobCatchesUp_WithoutExceedingTheTargetOrMovingTheEnd()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 50, seconds: 4)); // 200 invoices over 3.98 s
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 50, seconds: 4)); // 200 invoices over 3.98 s
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 20, TimeSpan.FromSeconds(20), "the run is under way");
 
         // Hold the stats row for a second: the next commit waits, as behind a slow disk.

@@ -1,7 +1,7 @@
 using System.Net;
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Generation;
 
 public sealed class CrashRecoveryTests
 {
@@ -11,10 +11,11 @@ public sealed class CrashRecoveryTests
         await using var db = await TestDatabase.CreateAsync();
         var redis = await TestServers.RedisAsync();
         var prefix = $"t{Guid.NewGuid():N}:";
-        var settings = GenerationTests.Fast(rate: 40, seconds: 5); // 200 invoices
+        var settings = GenerationSettings.Fast(rate: 40, seconds: 5); // 200 invoices
 
         await using (var first = await AppProcess.StartAsync(db, redis, prefix, settings))
         {
+            // START over HTTP: the app runs in a process of its own (so it can be killed), out of reach of its services.
             using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
             using var client = new HttpClient(handler) { BaseAddress = first.BaseAddress };
             await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);

@@ -1,7 +1,7 @@
 using System.Net;
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
 /// <summary>Two web instances on one PostgreSQL and one Redis prefix, as behind a load balancer.</summary>
 [Collection(nameof(SerialCollection))]

@@ -1,6 +1,6 @@
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
 [Collection(nameof(SerialCollection))]
 public sealed class DashboardBacklogTests

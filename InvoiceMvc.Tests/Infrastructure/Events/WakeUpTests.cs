@@ -1,8 +1,9 @@
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Tests.Fixtures;
 using Npgsql;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Events;
 
 public sealed class WakeUpTests
 {
@@ -24,10 +25,8 @@ public sealed class WakeUpTests
             await listen.ExecuteNonQueryAsync();
         }
 
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 50, seconds: 1));
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 50, seconds: 1));
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (!cts.IsCancellationRequested)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Operations;
 
 public sealed class LoggingTests
 {

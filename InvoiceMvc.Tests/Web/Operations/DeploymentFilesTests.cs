@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Operations;
 
 /// <summary>
 /// No Docker engine exists where these tests run, so the compose file and Dockerfile are checked as

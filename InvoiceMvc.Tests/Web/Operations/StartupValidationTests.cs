@@ -1,6 +1,6 @@
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Operations;
 
 /// <summary>A bad setting stops the app at start-up with a message naming the key, never at the first request.</summary>
 public sealed class StartupValidationTests

@@ -1,7 +1,7 @@
 using InvoiceMvc.Tests.Fixtures;
 using Npgsql;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Persistence;
 
 /// <summary>PostgreSQL itself refuses invoices and runs that break the rules, whatever code writes them.</summary>
 public sealed class SchemaConstraintTests : IAsyncLifetime
@@ -18,8 +18,16 @@ public sealed class SchemaConstraintTests : IAsyncLifetime
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
-    public async Task AValidInvoice_IsAccepted() =>
+    public async Task AValidInvoice_IsAccepted()
+    {
         await InsertInvoice(1, "INV-0000001", 1, subtotal: "100.00", vat: "15.00", total: "115.00");
+
+        // The row reads back exactly as written: no trigger or default rewrote it, no rounding moved a cent.
+        Assert.Equal("1|INV-0000001|1|1|A|B|100.00|0.1500|15.00|115.00", await _db.ScalarAsync<string>("""
+            SELECT concat_ws('|', id, invoice_number, run_id, sequence, seller_name, buyer_name, subtotal, vat_rate, vat_amount, total_amount)
+              FROM invoices
+            """));
+    }
 
     [Theory]
     [InlineData("100.00", "15.01", "115.01", "ck_invoices_vat_rounding")]

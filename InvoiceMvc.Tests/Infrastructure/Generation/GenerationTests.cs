@@ -1,26 +1,27 @@
 using System.Diagnostics;
-using System.Net;
 using Hangfire;
+using InvoiceMvc.Infrastructure.Generation;
 using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InvoiceMvc.Tests.Infrastructure;
+namespace InvoiceMvc.Tests.Infrastructure.Generation;
 
-/// <summary>The generation pipeline end to end: the real app, its Hangfire server, PostgreSQL and Redis.</summary>
+/// <summary>
+/// The generation pipeline after START: the real app, its Hangfire server, PostgreSQL and Redis, with
+/// START and STOP called on <see cref="GenerationService"/> as the controller calls them (their HTTP
+/// answers are tested in Web/Controllers).
+/// </summary>
 public sealed class GenerationTests
 {
     [Fact]
     public async Task TwoRuns_ProduceGaplessSequentialNumbersAcrossRuns()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 100, seconds: 1));
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        var token = await AntiforgeryClient.FetchTokenAsync(client);
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 100, seconds: 1));
 
         for (var run = 1; run <= 2; run++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", token)).StatusCode);
+            Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
             var expected = run * 100L;
             await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs WHERE status = 3") == run,
                 TimeSpan.FromSeconds(20), $"run {run} completes");
@@ -50,18 +51,15 @@ public sealed class GenerationTests
     public async Task Stop_NoInvoiceCommitsAfterStopReturns_AndTheJobEndsWellUnderASecond()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 30));
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        var token = await AntiforgeryClient.FetchTokenAsync(client);
-        await AntiforgeryClient.PostFormAsync(client, "/generation/start", token);
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 50, seconds: 30));
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 25,
             TimeSpan.FromSeconds(20), "some invoices are produced");
 
-        var stop = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);
+        var stop = await app.StopGenerationAsync();
         var stoppedAt = Stopwatch.StartNew();
 
-        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        Assert.IsType<StopResult.Stopped>(stop);
         var jobId = await db.ScalarAsync<string>("SELECT job_id FROM generation_runs");
         var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         await Eventually.TrueAsync(() => Task.FromResult(monitoring.JobDetails(jobId).History.FirstOrDefault()?.StateName == "Succeeded"),
@@ -83,41 +81,17 @@ public sealed class GenerationTests
     }
 
     [Fact]
-    public async Task TwentyConcurrentStarts_CreateExactlyOneRun()
-    {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 10, seconds: 60));
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        var token = await AntiforgeryClient.FetchTokenAsync(client);
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => AntiforgeryClient.PostFormAsync(client, "/generation/start", token)));
-
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
-        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
-        var conflict = await responses.First(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync();
-        Assert.Contains("already active", conflict, StringComparison.Ordinal);
-        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs"));
-        Assert.Equal(HttpStatusCode.OK, (await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token)).StatusCode);
-    }
-
-    [Fact]
     public async Task TwoAppsInOneProcess_EachRunTheirOwnJobsOnTheirOwnDatabase()
     {
         // Hangfire keeps a static JobStorage.Current; each app must still use its own storage.
         await using var dbA = await TestDatabase.CreateAsync();
         await using var dbB = await TestDatabase.CreateAsync();
-        await using var appA = await AppFactory.CreateAsync(dbA, Fast(rate: 100, seconds: 1));
-        await using var appB = await AppFactory.CreateAsync(dbB, Fast(rate: 50, seconds: 1));
-        var clientA = appA.CreateClient();
-        await AntiforgeryClient.SignInAsync(clientA, TestAccounts.Operator);
-        var clientB = appB.CreateClient();
-        await AntiforgeryClient.SignInAsync(clientB, TestAccounts.Operator);
+        await using var appA = await AppFactory.CreateAsync(dbA, GenerationSettings.Fast(rate: 100, seconds: 1));
+        await using var appB = await AppFactory.CreateAsync(dbB, GenerationSettings.Fast(rate: 50, seconds: 1));
         Assert.NotSame(appA.Services.GetRequiredService<JobStorage>(), appB.Services.GetRequiredService<JobStorage>());
 
-        await Task.WhenAll(
-            AntiforgeryClient.PostFormAsync(clientA, "/generation/start", await AntiforgeryClient.FetchTokenAsync(clientA)),
-            AntiforgeryClient.PostFormAsync(clientB, "/generation/start", await AntiforgeryClient.FetchTokenAsync(clientB)));
+        var starts = await Task.WhenAll(appA.StartGenerationAsync(), appB.StartGenerationAsync());
+        Assert.All(starts, start => Assert.IsType<StartResult.Started>(start));
 
         await Eventually.TrueAsync(async () => await dbA.ScalarAsync<long>("SELECT count(*) FROM invoices") == 100
                 && await dbB.ScalarAsync<long>("SELECT count(*) FROM invoices") == 50,
@@ -128,10 +102,8 @@ public sealed class GenerationTests
     public async Task ARunWhoseInvoicesTheDatabaseRefuses_EndsFailed_AndIsNotResumedForever()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, Fast(rate: 50, seconds: 30));
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 50, seconds: 30));
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 10, TimeSpan.FromSeconds(20), "invoices are produced");
 
         // From now on every insert breaks a rule, as a bug in the generator would.
@@ -143,28 +115,6 @@ public sealed class GenerationTests
         Assert.Equal((long)produced, await db.ScalarAsync<long>("SELECT invoice_count FROM invoice_stats"));
         // A failed run frees the slot: START works again.
         await db.ExecuteAsync("ALTER TABLE invoices DROP CONSTRAINT ck_test_refuse_all");
-        var again = await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client));
-        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
     }
-
-    [Fact]
-    public async Task Stop_WithNoActiveRun_Answers409WithAMessage()
-    {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = app.CreateClient();
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
-        var token = await AntiforgeryClient.FetchTokenAsync(client);
-
-        var response = await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token);
-
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("No generation run is active", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    internal static Dictionary<string, string?> Fast(int rate, int seconds) => new()
-    {
-        ["Generation:RatePerSecond"] = rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Generation:DurationSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

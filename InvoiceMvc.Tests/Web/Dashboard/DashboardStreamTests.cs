@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using InvoiceMvc.Tests.Fixtures;
 using InvoiceMvc.Web.Dashboard;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
 /// <summary>The SSE stream read by a real HTTP client and the BCL's SseParser, against real PostgreSQL and Redis.</summary>
 public sealed partial class DashboardStreamTests

@@ -1,15 +1,26 @@
 using System.Net;
 using Hangfire;
 using InvoiceMvc.Tests.Fixtures;
-using InvoiceMvc.Tests.Infrastructure;
+using InvoiceMvc.Tests.Web.Operations;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Security;
 
-/// <summary>Who may do what: sign-in, roles on the controls and on /hangfire, rate limits, headers, audit (throttling: Security/SignInThrottleTests).</summary>
-public sealed class SecurityTests
+/// <summary>
+/// Who may do what: sign-in, roles on the controls and on /hangfire, rate limits, headers, audit (throttling: Security/SignInThrottleTests).
+/// <para>
+/// The tests that need only a default app and leave no run behind share one (<see cref="SharedApp"/>,
+/// reset before each). Those with their own settings, a run of their own, or that need TestServer's
+/// non-local requests (the /hangfire policy test) start their own.
+/// </para>
+/// </summary>
+public sealed class SecurityTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
+    public Task InitializeAsync() => shared.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private static HttpClient NoRedirects(AppFactory app) => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     [Theory]
@@ -17,9 +28,8 @@ public sealed class SecurityTests
     [InlineData("/generation/stop")]
     public async Task Controls_AnswerUnauthorized_ToAnonymousApiClients(string path)
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = NoRedirects(app);
+        var db = shared.Database;
+        using var client = shared.CreateClient();
 
         var response = await AntiforgeryClient.PostFormAsync(client, path, await AntiforgeryClient.FetchTokenAsync(client));
 
@@ -30,9 +40,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task Start_RedirectsAnonymousBrowsers_ToSignIn()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = NoRedirects(app);
+        using var client = shared.CreateClient();
         var token = await AntiforgeryClient.FetchTokenAsync(client);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/generation/start")
         {
@@ -52,7 +60,7 @@ public sealed class SecurityTests
     public async Task OperatorsAndAdmins_MayStartAndStop_AndEachIsAudited(string user)
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         var client = app.CreateClient();
         await AntiforgeryClient.SignInAsync(client, user);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
@@ -72,7 +80,7 @@ public sealed class SecurityTests
     public async Task AuditPage_IsForAdminsOnly()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         var anonymous = NoRedirects(app);
         var operatorClient = NoRedirects(app);
         await AntiforgeryClient.SignInAsync(operatorClient, TestAccounts.Operator);
@@ -119,7 +127,7 @@ public sealed class SecurityTests
     public async Task DeletingTheRunningJobInHangfire_StopsTheRun()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db, GenerationTests.Fast(rate: 10, seconds: 60));
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 10, seconds: 60));
         var client = app.CreateClient();
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         Assert.Equal(HttpStatusCode.Accepted, (await AntiforgeryClient.PostFormAsync(client, "/generation/start", await AntiforgeryClient.FetchTokenAsync(client))).StatusCode);
@@ -207,9 +215,7 @@ public sealed class SecurityTests
     [InlineData("/hangfire")]
     public async Task EveryResponse_CarriesTheSecurityHeaders(string path)
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = NoRedirects(app);
+        using var client = shared.CreateClient();
 
         var response = await client.GetAsync(path);
 
@@ -226,7 +232,7 @@ public sealed class SecurityTests
     public async Task BehindAConfiguredProxy_TheAuditLogRecordsTheForwardedClientAddress()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var settings = GenerationTests.Fast(rate: 10, seconds: 60);
+        var settings = GenerationSettings.Fast(rate: 10, seconds: 60);
         settings["ReverseProxy:KnownProxies:0"] = "127.0.0.1";
         await using var app = await AppFactory.CreateAsync(db, settings);
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
@@ -241,9 +247,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task SignIn_WithEmptyFields_Answers400WithMessages()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = NoRedirects(app);
+        using var client = shared.CreateClient();
 
         var response = await AntiforgeryClient.PostSignInAsync(client, "", "");
 
@@ -260,9 +264,7 @@ public sealed class SecurityTests
     [InlineData("/admin/audit", "/admin/audit")]
     public async Task SignIn_ReturnsOnlyToLocalAddresses(string returnUrl, string expected)
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = NoRedirects(app);
+        using var client = shared.CreateClient();
         var html = await client.GetStringAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
         // The page lives under style-src 'self': no style attributes.
         Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
@@ -283,9 +285,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task SignOut_TakesTheControlsAway()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        await using var app = await AppFactory.CreateAsync(db);
-        var client = NoRedirects(app);
+        using var client = shared.CreateClient();
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
         Assert.Equal(HttpStatusCode.Conflict, (await AntiforgeryClient.PostFormAsync(client, "/generation/stop", token)).StatusCode);
@@ -316,7 +316,7 @@ public sealed class SecurityTests
         await using var db = await TestDatabase.CreateAsync();
         var redis = await TestServers.RedisAsync();
         var prefix = $"t{Guid.NewGuid():N}:";
-        var settings = GenerationTests.Fast(rate: 10, seconds: 60);
+        var settings = GenerationSettings.Fast(rate: 10, seconds: 60);
         await using var a = new AppFactory(db, redis, prefix, settings);
         await using var b = new AppFactory(db, redis, prefix, settings);
         var addressB = b.StartOnRealPort();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using InvoiceMvc.Tests.Fixtures;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
 /// <summary>
 /// The server-rendered page and partials, against docs/ui-contract.md. Tests that need only an empty,

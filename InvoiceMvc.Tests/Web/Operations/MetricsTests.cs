@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Operations;
 
 public sealed partial class MetricsTests
 {

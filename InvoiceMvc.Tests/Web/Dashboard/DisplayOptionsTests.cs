@@ -1,9 +1,9 @@
 using InvoiceMvc.Tests.Fixtures;
 using Microsoft.Extensions.Options;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Dashboard;
 
-public sealed class PacerAndOptionsTests
+public sealed class DisplayOptionsTests
 {
     [Theory]
     [InlineData("Display:Culture", "xx-NOPE", "Display:Culture")]

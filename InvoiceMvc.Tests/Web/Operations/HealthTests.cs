@@ -3,7 +3,7 @@ using System.Text.Json;
 using InvoiceMvc.Tests.Fixtures;
 using Npgsql;
 
-namespace InvoiceMvc.Tests.Web;
+namespace InvoiceMvc.Tests.Web.Operations;
 
 public sealed class HealthTests
 {
