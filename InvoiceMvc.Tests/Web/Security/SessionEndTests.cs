@@ -19,10 +19,8 @@ public sealed class SessionEndTests
         await using var b = new AppFactory(db, redis, prefix, settings);
         var addressA = a.StartOnRealPort();
         var addressB = b.StartOnRealPort();
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = addressA };
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Admin);
-        var saved = handler.CookieContainer.GetCookieHeader(addressA);
+        var (client, saved) = await SignInAsAdminAsync(addressA);
+        using var session = client;
         Assert.Equal(HttpStatusCode.OK, (await SecurityClients.ReplayAsync(addressB, "/admin/audit", saved)).StatusCode);
 
         var signOut = await AntiforgeryClient.PostFormAsync(client, "/account/logout", await AntiforgeryClient.FetchTokenAsync(client), asHtmx: false);
@@ -38,18 +36,11 @@ public sealed class SessionEndTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db);
         var address = app.StartOnRealPort();
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = address };
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Admin);
-        var saved = handler.CookieContainer.GetCookieHeader(address);
+        var (client, saved) = await SignInAsAdminAsync(address);
+        client.Dispose();
         Assert.Equal(HttpStatusCode.OK, (await SecurityClients.ReplayAsync(address, "/admin/audit", saved)).StatusCode);
 
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            var admin = await users.FindByNameAsync(TestAccounts.Admin);
-            Assert.True((await users.ChangePasswordAsync(admin!, TestAccounts.AdminPassword, "Another-Admin-Pass-2")).Succeeded);
-        }
+        await ChangeAdminAsync(app, (users, admin) => users.ChangePasswordAsync(admin, TestAccounts.AdminPassword, "Another-Admin-Pass-2"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await SecurityClients.ReplayAsync(address, "/admin/audit", saved)).StatusCode);
     }
@@ -60,20 +51,30 @@ public sealed class SessionEndTests
         await using var db = await TestDatabase.CreateAsync();
         await using var app = await AppFactory.CreateAsync(db);
         var address = app.StartOnRealPort();
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = address };
-        await AntiforgeryClient.SignInAsync(client, TestAccounts.Admin);
-        var saved = handler.CookieContainer.GetCookieHeader(address);
+        var (client, saved) = await SignInAsAdminAsync(address);
+        client.Dispose();
         Assert.Equal(HttpStatusCode.OK, (await SecurityClients.ReplayAsync(address, "/admin/audit", saved)).StatusCode);
 
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            var admin = await users.FindByNameAsync(TestAccounts.Admin);
-            Assert.True((await users.RemoveFromRoleAsync(admin!, "Admin")).Succeeded);
-        }
+        await ChangeAdminAsync(app, (users, admin) => users.RemoveFromRoleAsync(admin, "Admin"));
 
         // 403 when the session lives on with its roles re-read, 401 if the change also renewed the security stamp.
         Assert.Contains((await SecurityClients.ReplayAsync(address, "/admin/audit", saved)).StatusCode, new[] { HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized });
+    }
+
+    /// <summary>Signs in as the admin; returns the client and a copy of its session cookie.</summary>
+    private static async Task<(HttpClient Client, string Cookie)> SignInAsAdminAsync(Uri address)
+    {
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        var client = new HttpClient(handler) { BaseAddress = address };
+        await AntiforgeryClient.SignInAsync(client, TestAccounts.Admin);
+        return (client, handler.CookieContainer.GetCookieHeader(address));
+    }
+
+    private static async Task ChangeAdminAsync(AppFactory app, Func<UserManager<IdentityUser>, IdentityUser, Task<IdentityResult>> change)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var admin = await users.FindByNameAsync(TestAccounts.Admin) ?? throw new InvalidOperationException("no admin account");
+        Assert.True((await change(users, admin)).Succeeded);
     }
 }
