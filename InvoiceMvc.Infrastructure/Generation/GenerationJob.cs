@@ -139,7 +139,13 @@ public sealed class GenerationJob(
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(wait, time, cts.Token);
             var changed = hub.WaitForChangeAsync(seen, cts.Token);
-            await Task.WhenAny(delay, changed);
+            // A delay counts from when it is made: had the clock passed `due` since `wait` was read, it
+            // would fire a whole wait late (with a fake clock: never). Look again before sleeping on it.
+            if (time.GetUtcNow() < due)
+            {
+                await Task.WhenAny(delay, changed);
+            }
+
             await cts.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
