@@ -14,7 +14,8 @@ public static partial class AntiforgeryClient
         return match.Groups[1].Value;
     }
 
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string token, bool asHtmx = true)
+    /// <summary>Posts the form with only its token: as htmx, or plainly (an API client; a browser with <paramref name="accept"/> "text/html").</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string token, bool asHtmx = true, string? accept = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
@@ -23,6 +24,11 @@ public static partial class AntiforgeryClient
         if (asHtmx)
         {
             request.Headers.Add("HX-Request", "true");
+        }
+
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
         }
 
         return await client.SendAsync(request);

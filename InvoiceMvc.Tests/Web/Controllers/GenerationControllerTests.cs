@@ -89,12 +89,7 @@ public sealed class GenerationControllerTests(SharedApp shared) : IClassFixture<
         await AntiforgeryClient.SignInAsync(client, TestAccounts.Operator);
         var token = await AntiforgeryClient.FetchTokenAsync(client);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/generation/start")
-        {
-            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("__RequestVerificationToken", token)]),
-        };
-        request.Headers.Accept.ParseAdd("text/html");
-        var response = await client.SendAsync(request);
+        var response = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token, asHtmx: false, accept: "text/html");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);

@@ -42,13 +42,8 @@ public sealed class SecurityTests(SharedApp shared) : IClassFixture<SharedApp>, 
     {
         using var client = shared.CreateClient();
         var token = await AntiforgeryClient.FetchTokenAsync(client);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/generation/start")
-        {
-            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("__RequestVerificationToken", token)]),
-        };
-        request.Headers.Accept.ParseAdd("text/html");
 
-        var response = await client.SendAsync(request);
+        var response = await AntiforgeryClient.PostFormAsync(client, "/generation/start", token, asHtmx: false, accept: "text/html");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/account/login", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
@@ -310,6 +305,7 @@ public sealed class SecurityTests(SharedApp shared) : IClassFixture<SharedApp>, 
         Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
         Assert.Equal("https://localhost:8443/", response.Headers.Location?.OriginalString);
     }
+
     [Fact]
     public async Task ASignInAndTokenFromOneInstance_WorkOnAnother()
     {
