@@ -93,6 +93,8 @@ public static class DependencyInjection
         }
 
         services.AddSingleton<GenerationRunStore>();
+        services.AddSingleton<PartyStore>();
+        services.AddSingleton<PartyPool>();
         services.AddSingleton<LiveStateHub>();
         services.AddHostedService<PostgresEventListener>();
         services.AddSingleton<StatsCache>();
@@ -104,6 +106,7 @@ public static class DependencyInjection
         services.AddScoped<GenerationService>();
         services.AddScoped<GenerationJob>();
         services.AddScoped<InvoiceQueries>();
+        services.AddSingleton<InvoiceSearch>();
         services.AddScoped<AuditTrail>();
         return builder;
     }

@@ -12,6 +12,14 @@ public sealed class GenerationOptions
     [Range(1, 86_400, ErrorMessage = "Generation:DurationSeconds must be between 1 and 86400.")]
     public int DurationSeconds { get; set; } = 300;
 
+    /// <summary>Sellers of the marketplace: invoices draw theirs from this many, made once from a fixed seed.</summary>
+    [Range(1, 10_000, ErrorMessage = "Generation:SellerCount must be between 1 and 10000.")]
+    public int SellerCount { get; set; } = 40;
+
+    /// <summary>Buyers of the marketplace: invoices draw theirs from this many, made once from a fixed seed.</summary>
+    [Range(1, 100_000, ErrorMessage = "Generation:BuyerCount must be between 1 and 100000.")]
+    public int BuyerCount { get; set; } = 2_000;
+
     /// <summary>Invoices in one full run: rate x duration (1,500 by default).</summary>
     public int Target => checked(RatePerSecond * DurationSeconds);
 }

@@ -13,6 +13,13 @@ public sealed class GenerationRun
     public string? JobId { get; set; }
     public DateTimeOffset? LastTickAt { get; set; }
 
+    /// <summary>Sums over the run's invoices so far (the database keeps them with each invoice).</summary>
+    public decimal Subtotal { get; init; }
+
+    public decimal VatAmount { get; init; }
+
+    public decimal TotalAmount { get; init; }
+
     public bool IsActive => Status == RunStatus.Running;
 
     /// <summary>Fraction done, 0..1.</summary>

@@ -11,7 +11,13 @@ public sealed class Invoice
     public long RunId { get; init; }
     public int Sequence { get; init; }
     public DateTimeOffset InvoiceDate { get; init; }
+    public long SellerId { get; init; }
+    public long BuyerId { get; init; }
+
+    /// <summary>The seller party's name, kept on the invoice as issued (filled from the party by the database).</summary>
     public required string SellerName { get; init; }
+
+    /// <summary>The buyer party's name, kept on the invoice as issued (filled from the party by the database).</summary>
     public required string BuyerName { get; init; }
     public decimal Subtotal { get; init; }
     public decimal VatRate { get; init; }

@@ -22,6 +22,7 @@ public sealed class GenerationJob(
     NpgsqlDataSource dataSource,
     GenerationRunStore runs,
     InvoiceFaker faker,
+    PartyPool parties,
     StatsCacheWriter statsCache,
     LiveStateHub hub,
     AppMetrics metrics,
@@ -81,6 +82,7 @@ public sealed class GenerationJob(
     {
         var produced = run.Produced;
         var vatRate = invoicing.Value.VatRate;
+        var pool = await parties.GetAsync(cancellationToken);
         while (produced < run.Target)
         {
             var due = schedule.DueAt(produced);
@@ -93,7 +95,7 @@ public sealed class GenerationJob(
             try
             {
                 // Not cancellable: a tick either commits whole or not at all.
-                result = await runs.AdvanceAsync(connection, run.Id, faker.Next(), vatRate, CancellationToken.None);
+                result = await runs.AdvanceAsync(connection, run.Id, faker.Next(pool), vatRate, CancellationToken.None);
             }
             catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
             {

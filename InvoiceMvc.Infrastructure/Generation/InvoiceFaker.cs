@@ -1,11 +1,16 @@
 using Bogus;
+using InvoiceMvc.Domain.Invoices;
 
 namespace InvoiceMvc.Infrastructure.Generation;
 
 /// <summary>The random part of an invoice: who sold, who bought, and for how much.</summary>
-public sealed record InvoiceDraft(string SellerName, string BuyerName, decimal Subtotal);
+public sealed record InvoiceDraft(Party Seller, Party Buyer, decimal Subtotal);
 
-/// <summary>Bogus-made company names and subtotals between 5.00 and 5,000.00, skewed toward small orders as real shops are.</summary>
+/// <summary>
+/// Draws a seller and a buyer from the <see cref="PartyPool"/> and a subtotal between 5.00 and
+/// 5,000.00. All three are skewed as a marketplace is: a few sellers and buyers carry much of the
+/// trade, and most baskets are small with a long tail of large orders.
+/// </summary>
 public sealed class InvoiceFaker
 {
     public const decimal MinSubtotal = 5.00m;
@@ -19,24 +24,22 @@ public sealed class InvoiceFaker
         _faker = seed is { } s ? new Faker { Random = new Randomizer(s) } : new Faker();
     }
 
-    public InvoiceDraft Next()
+    public InvoiceDraft Next(PartyPoolSnapshot pool)
     {
+        ArgumentNullException.ThrowIfNull(pool);
         lock (_gate)
         {
-            var seller = _faker.Company.CompanyName();
-            string buyer;
-            do
-            {
-                buyer = _faker.Company.CompanyName();
-            }
-            while (buyer == seller);
+            var seller = pool.Sellers[Skewed(pool.Sellers.Count, 2.0)];
+            var buyer = pool.Buyers[Skewed(pool.Buyers.Count, 1.5)];
 
             // Squaring a uniform draw gives many small baskets and a long tail of large orders.
             var u = _faker.Random.Double();
             var cents = (long)Math.Round((double)(MinSubtotal * 100) + (u * u * (double)((MaxSubtotal - MinSubtotal) * 100)));
-            return new InvoiceDraft(Truncate(seller), Truncate(buyer), cents / 100m);
+            return new InvoiceDraft(seller, buyer, cents / 100m);
         }
     }
 
-    private static string Truncate(string name) => name.Length <= 255 ? name : name[..255];
+    // An index in 0..count-1, low indexes more likely the larger the power (1 = uniform).
+    private int Skewed(int count, double power) =>
+        Math.Min(count - 1, (int)(Math.Pow(_faker.Random.Double(), power) * count));
 }

@@ -52,10 +52,10 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
         """;
 
     private const string InsertInvoiceSql = """
-        INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_name, buyer_name,
+        INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id,
                               subtotal, vat_rate, vat_amount, total_amount)
         VALUES (@id, @number, @run, @sequence, @date, @seller, @buyer, @subtotal, @rate, @vat, @total)
-        RETURNING created_at
+        RETURNING created_at, seller_name, buyer_name
         """;
 
     // Running, silent for a while (a fresh run's job may still be in the queue), and nobody holds its
@@ -204,7 +204,9 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
     /// <summary>
     /// One tick in ONE transaction on <paramref name="connection"/> (the job's, which holds the run's
     /// advisory lock): re-check the run and advance it and the stats (one statement, under the run
-    /// row's lock), insert the invoice under the gapless id that gave, queue the wake-up, commit.
+    /// row's lock), insert the invoice under the gapless id that gave (the database fills in the
+    /// parties' names and keeps the per-party and per-run rollups, see the Parties migration), queue
+    /// the wake-up, commit.
     /// </summary>
     /// <returns>The invoice, or null when the run is no longer running (stopped, completed or gone).</returns>
     public async Task<ProducedInvoice?> AdvanceAsync(
@@ -236,6 +238,7 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
         var id = state.Stats.LastInvoiceId;
         var sequence = state.Run!.Produced;
         DateTimeOffset createdAt;
+        string sellerName, buyerName;
         await using (var insert = new NpgsqlCommand(InsertInvoiceSql, connection, tx))
         {
             insert.Parameters.AddWithValue("id", id);
@@ -243,8 +246,8 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
             insert.Parameters.AddWithValue("run", runId);
             insert.Parameters.AddWithValue("sequence", sequence);
             insert.Parameters.AddWithValue("date", now);
-            insert.Parameters.AddWithValue("seller", draft.SellerName);
-            insert.Parameters.AddWithValue("buyer", draft.BuyerName);
+            insert.Parameters.AddWithValue("seller", draft.Seller.Id);
+            insert.Parameters.AddWithValue("buyer", draft.Buyer.Id);
             insert.Parameters.AddWithValue("subtotal", amounts.Subtotal);
             insert.Parameters.AddWithValue("rate", vatRate);
             insert.Parameters.AddWithValue("vat", amounts.Vat);
@@ -252,6 +255,8 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
             await using var r = await insert.ExecuteReaderAsync(cancellationToken);
             await r.ReadAsync(cancellationToken);
             createdAt = r.GetFieldValue<DateTimeOffset>(0);
+            sellerName = r.GetString(1);
+            buyerName = r.GetString(2);
         }
 
         await LiveStateChannel.NotifyAsync(connection, tx, state, cancellationToken);
@@ -264,8 +269,10 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
             RunId = runId,
             Sequence = sequence,
             InvoiceDate = now,
-            SellerName = draft.SellerName,
-            BuyerName = draft.BuyerName,
+            SellerId = draft.Seller.Id,
+            BuyerId = draft.Buyer.Id,
+            SellerName = sellerName,
+            BuyerName = buyerName,
             Subtotal = amounts.Subtotal,
             VatRate = vatRate,
             VatAmount = amounts.Vat,

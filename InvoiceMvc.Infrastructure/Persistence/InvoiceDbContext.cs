@@ -27,6 +27,7 @@ public sealed class InvoiceDbContext(DbContextOptions<InvoiceDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(InvoiceDbContext).Assembly);
         KeepNamesAsMigrated(builder.Model);
     }

@@ -61,18 +61,36 @@ public sealed class DashboardApp : IAsyncDisposable
 /// <summary>Invoices written with SQL (valid under every CHECK), for tests that need known data fast.</summary>
 public static class Seed
 {
+    /// <summary>
+    /// SQL that makes sure a seller and a buyer of these names exist; afterwards <see cref="SellerId"/>
+    /// and <see cref="BuyerId"/> name them in an INSERT INTO invoices (the database fills in the names).
+    /// </summary>
+    public static string PartiesSql(string seller, string buyer) =>
+        $"INSERT INTO parties (name, kind) VALUES ({Literal(seller)}, 1), ({Literal(buyer)}, 2) ON CONFLICT DO NOTHING;";
+
+    public static string SellerId(string name) => $"(SELECT id FROM parties WHERE kind = 1 AND name = {Literal(name)})";
+
+    public static string BuyerId(string name) => $"(SELECT id FROM parties WHERE kind = 2 AND name = {Literal(name)})";
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
     public static async Task InvoicesAsync(TestDatabase db, int count)
     {
         await db.ExecuteAsync($"""
+            INSERT INTO parties (name, kind)
+            SELECT name, kind FROM generate_series(1, {count}) g, LATERAL (VALUES ('Seller ' || g, 1), ('Buyer ' || g, 2)) p(name, kind)
+            ON CONFLICT DO NOTHING;
             WITH run AS (
                 INSERT INTO generation_runs (status, rate_per_second, target, produced, started_at, ended_at)
                 VALUES (3, 1, {count}, {count}, now(), now()) RETURNING id),
             amounts AS (SELECT g, round(g * 1.23 + 1, 2)::numeric(12,2) AS subtotal FROM generate_series(1, {count}) g)
-            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_name, buyer_name,
+            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id,
                                   subtotal, vat_rate, vat_amount, total_amount)
             SELECT g, 'INV-' || lpad(g::text, 7, '0'), run.id, g, now() - make_interval(secs => {count} - g),
-                   'Seller ' || g, 'Buyer ' || g, subtotal, 0.15, round(subtotal * 0.15, 2), subtotal + round(subtotal * 0.15, 2)
-              FROM amounts, run;
+                   s.id, b.id, subtotal, 0.15, round(subtotal * 0.15, 2), subtotal + round(subtotal * 0.15, 2)
+              FROM amounts
+              JOIN parties s ON s.kind = 1 AND s.name = 'Seller ' || g
+              JOIN parties b ON b.kind = 2 AND b.name = 'Buyer ' || g, run;
             UPDATE invoice_stats SET invoice_count = {count},
                    total_amount = (SELECT sum(total_amount) FROM invoices),
                    vat_amount = (SELECT sum(vat_amount) FROM invoices),

@@ -20,6 +20,10 @@ internal sealed class GenerationRunConfiguration : IEntityTypeConfiguration<Gene
         e.Property(x => x.Id).UseIdentityByDefaultColumn();
         e.Property(x => x.Status).HasConversion<short>();
         e.Property(x => x.JobId).HasMaxLength(100);
+        // The run's running sums (its count is `produced`), kept by the database with each invoice.
+        e.Property(x => x.Subtotal).HasPrecision(18, 2).HasDefaultValue(0m);
+        e.Property(x => x.VatAmount).HasPrecision(18, 2).HasDefaultValue(0m);
+        e.Property(x => x.TotalAmount).HasPrecision(18, 2).HasDefaultValue(0m);
         // At most one active run, whoever asks and from whichever web instance.
         e.HasIndex(x => x.Status).IsUnique().HasFilter("status = 1").HasDatabaseName("ux_generation_runs_single_active");
         e.Ignore(x => x.IsActive);

@@ -25,7 +25,7 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         // The generator numbers invoices itself (gapless, inside the tick's transaction).
         e.Property(x => x.Id).ValueGeneratedNever();
         e.Property(x => x.InvoiceNumber).HasMaxLength(50);
-        e.HasIndex(x => x.InvoiceNumber).IsUnique();
+        e.HasIndex(x => x.InvoiceNumber, "IX_invoices_invoice_number").IsUnique();
         e.HasIndex(x => new { x.RunId, x.Sequence }).IsUnique();
         e.Property(x => x.SellerName).HasMaxLength(255);
         e.Property(x => x.BuyerName).HasMaxLength(255);
@@ -35,5 +35,20 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         e.Property(x => x.TotalAmount).HasPrecision(12, 2);
         e.Property(x => x.CreatedAt).HasDefaultValueSql("now()");
         e.HasOne<GenerationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<Party>().WithMany().HasForeignKey(x => x.SellerId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<Party>().WithMany().HasForeignKey(x => x.BuyerId).OnDelete(DeleteBehavior.Restrict);
+
+        // The explorer's keyset paging: every sort key with id as the tie-break, and each equality filter with id.
+        e.HasIndex(x => new { x.InvoiceDate, x.Id });
+        e.HasIndex(x => new { x.SellerName, x.Id });
+        e.HasIndex(x => new { x.BuyerName, x.Id });
+        e.HasIndex(x => new { x.Subtotal, x.Id });
+        e.HasIndex(x => new { x.VatAmount, x.Id });
+        e.HasIndex(x => new { x.TotalAmount, x.Id });
+        e.HasIndex(x => new { x.SellerId, x.Id });
+        e.HasIndex(x => new { x.BuyerId, x.Id });
+        e.HasIndex(x => new { x.RunId, x.Id });
+        // Contains-search over the number (names are searched through the parties).
+        e.HasIndex(x => x.InvoiceNumber, "ix_invoices_number_trgm").HasDatabaseName("ix_invoices_number_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 }

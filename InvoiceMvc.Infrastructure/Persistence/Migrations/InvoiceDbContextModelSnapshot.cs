@@ -20,6 +20,7 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                 .HasAnnotation("ProductVersion", "10.0.5")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("InvoiceMvc.Domain.Generation.GenerationRun", b =>
@@ -60,9 +61,30 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("status");
 
+                    b.Property<decimal>("Subtotal")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("subtotal");
+
                     b.Property<int>("Target")
                         .HasColumnType("integer")
                         .HasColumnName("target");
+
+                    b.Property<decimal>("TotalAmount")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("total_amount");
+
+                    b.Property<decimal>("VatAmount")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("vat_amount");
 
                     b.HasKey("Id")
                         .HasName("PK_generation_runs");
@@ -92,6 +114,10 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
+                    b.Property<long>("BuyerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("buyer_id");
+
                     b.Property<string>("BuyerName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -117,6 +143,10 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                     b.Property<long>("RunId")
                         .HasColumnType("bigint")
                         .HasColumnName("run_id");
+
+                    b.Property<long>("SellerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seller_id");
 
                     b.Property<string>("SellerName")
                         .IsRequired()
@@ -151,13 +181,46 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("PK_invoices");
 
-                    b.HasIndex("InvoiceNumber")
-                        .IsUnique()
-                        .HasDatabaseName("IX_invoices_invoice_number");
+                    b.HasIndex("BuyerId", "Id")
+                        .HasDatabaseName("IX_invoices_buyer_id_id");
+
+                    b.HasIndex("BuyerName", "Id")
+                        .HasDatabaseName("IX_invoices_buyer_name_id");
+
+                    b.HasIndex("InvoiceDate", "Id")
+                        .HasDatabaseName("IX_invoices_invoice_date_id");
+
+                    b.HasIndex("RunId", "Id")
+                        .HasDatabaseName("IX_invoices_run_id_id");
 
                     b.HasIndex("RunId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("IX_invoices_run_id_sequence");
+
+                    b.HasIndex("SellerId", "Id")
+                        .HasDatabaseName("IX_invoices_seller_id_id");
+
+                    b.HasIndex("SellerName", "Id")
+                        .HasDatabaseName("IX_invoices_seller_name_id");
+
+                    b.HasIndex("Subtotal", "Id")
+                        .HasDatabaseName("IX_invoices_subtotal_id");
+
+                    b.HasIndex("TotalAmount", "Id")
+                        .HasDatabaseName("IX_invoices_total_amount_id");
+
+                    b.HasIndex("VatAmount", "Id")
+                        .HasDatabaseName("IX_invoices_vat_amount_id");
+
+                    b.HasIndex(new[] { "InvoiceNumber" }, "IX_invoices_invoice_number")
+                        .IsUnique()
+                        .HasDatabaseName("IX_invoices_invoice_number");
+
+                    b.HasIndex(new[] { "InvoiceNumber" }, "ix_invoices_number_trgm")
+                        .HasDatabaseName("ix_invoices_number_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "InvoiceNumber" }, "ix_invoices_number_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "InvoiceNumber" }, "ix_invoices_number_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("invoices", null, t =>
                         {
@@ -174,6 +237,50 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                             t.HasCheckConstraint("ck_invoices_vat_rate", "vat_rate >= 0 AND vat_rate <= 1");
 
                             t.HasCheckConstraint("ck_invoices_vat_rounding", "vat_amount = round(subtotal * vat_rate, 2)");
+                        });
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Domain.Invoices.Party", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("PK_parties");
+
+                    b.HasIndex("Kind", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("IX_parties_kind_name");
+
+                    b.HasIndex(new[] { "Name" }, "ix_parties_name_trgm")
+                        .HasDatabaseName("IX_parties_name");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_parties_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_parties_name_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.ToTable("parties", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_parties_kind", "kind IN (1, 2)");
                         });
                 });
 
@@ -268,6 +375,46 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                             LastInvoiceId = 0L,
                             TotalAmount = 0m,
                             VatAmount = 0m
+                        });
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.PartyTotalsRow", b =>
+                {
+                    b.Property<long>("PartyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("party_id");
+
+                    b.Property<long>("InvoiceCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("invoice_count");
+
+                    b.Property<long>("LastInvoiceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_invoice_id");
+
+                    b.Property<decimal>("Subtotal")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("subtotal");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<decimal>("VatAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("vat_amount");
+
+                    b.HasKey("PartyId")
+                        .HasName("PK_party_totals");
+
+                    b.ToTable("party_totals", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_party_totals_non_negative", "invoice_count >= 0 AND subtotal >= 0 AND vat_amount >= 0");
+
+                            t.HasCheckConstraint("ck_party_totals_total", "total_amount = subtotal + vat_amount");
                         });
                 });
 
@@ -542,12 +689,36 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("InvoiceMvc.Domain.Invoices.Invoice", b =>
                 {
+                    b.HasOne("InvoiceMvc.Domain.Invoices.Party", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("FK_invoices_parties_buyer_id");
+
                     b.HasOne("InvoiceMvc.Domain.Generation.GenerationRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("FK_invoices_generation_runs_run_id");
+
+                    b.HasOne("InvoiceMvc.Domain.Invoices.Party", null)
+                        .WithMany()
+                        .HasForeignKey("SellerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("FK_invoices_parties_seller_id");
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.PartyTotalsRow", b =>
+                {
+                    b.HasOne("InvoiceMvc.Domain.Invoices.Party", null)
+                        .WithOne()
+                        .HasForeignKey("InvoiceMvc.Infrastructure.Persistence.PartyTotalsRow", "PartyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("FK_party_totals_parties_party_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

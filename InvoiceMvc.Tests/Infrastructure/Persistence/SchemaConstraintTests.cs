@@ -94,7 +94,8 @@ public sealed class SchemaConstraintTests : IAsyncLifetime
 
     private Task InsertInvoice(long id, string number, int sequence, string subtotal = "100.00", string vat = "15.00", string total = "115.00") =>
         _db.ExecuteAsync($"""
-            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_name, buyer_name, subtotal, vat_rate, vat_amount, total_amount)
-            VALUES ({id}, '{number}', 1, {sequence}, now(), 'A', 'B', {subtotal}, 0.15, {vat}, {total})
+            {Seed.PartiesSql("A", "B")}
+            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
+            VALUES ({id}, '{number}', 1, {sequence}, now(), {Seed.SellerId("A")}, {Seed.BuyerId("B")}, {subtotal}, 0.15, {vat}, {total})
             """);
 }

@@ -30,11 +30,12 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
     public async Task RowPartials_FormatAmountsAndDates_InTheDisplayCulture(string culture, string? currency, string subtotal, string vat, string total, string date)
     {
         await using var db = await TestDatabase.CreateAsync();
-        await db.ExecuteAsync("""
+        await db.ExecuteAsync($"""
+            {Seed.PartiesSql("Müller & Söhne GmbH", "Acme <Corp>")}
             WITH run AS (INSERT INTO generation_runs (status, rate_per_second, target, produced, started_at, ended_at)
                          VALUES (3, 1, 1, 1, now(), now()) RETURNING id)
-            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_name, buyer_name, subtotal, vat_rate, vat_amount, total_amount)
-            SELECT 1, 'INV-0000001', run.id, 1, '2026-03-04T05:06:07Z', 'Müller & Söhne GmbH', 'Acme <Corp>', 1234.56, 0.15, 185.18, 1419.74 FROM run;
+            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
+            SELECT 1, 'INV-0000001', run.id, 1, '2026-03-04T05:06:07Z', {Seed.SellerId("Müller & Söhne GmbH")}, {Seed.BuyerId("Acme <Corp>")}, 1234.56, 0.15, 185.18, 1419.74 FROM run;
             UPDATE invoice_stats SET invoice_count = 1, total_amount = 1419.74, vat_amount = 185.18, last_invoice_id = 1;
             """);
         await using var factory = await AppFactory.CreateAsync(db, new Dictionary<string, string?> { ["Display:Culture"] = culture, ["Display:Currency"] = currency });

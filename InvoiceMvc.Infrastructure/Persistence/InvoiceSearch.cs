@@ -1,0 +1,237 @@
+using System.Runtime.CompilerServices;
+using InvoiceMvc.Domain.Invoices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace InvoiceMvc.Infrastructure.Persistence;
+
+/// <summary>
+/// The read side of the invoices table for every list: a filter (<see cref="InvoiceFilter"/>, whose
+/// Matches this SQL restates), keyset pages on (sort key, id) for every sort, never OFFSET, the count
+/// and sums of the whole filtered set, and the whole set streamed for an export. Each sort key has a
+/// (key, id) index; the text search resolves names through the small parties table and numbers
+/// through a trigram index. Plain SQL: the WHERE is assembled from fixed fragments, values are
+/// always parameters.
+/// </summary>
+public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
+{
+    public const int MaxPageSize = 200;
+
+    private const string Columns = """
+        i.id, i.invoice_number, i.run_id, i.sequence, i.invoice_date, i.seller_id, i.buyer_id, i.seller_name,
+        i.buyer_name, i.subtotal, i.vat_rate, i.vat_amount, i.total_amount, i.created_at
+        """;
+
+    /// <summary>
+    /// A page of <paramref name="size"/> in the filter's order, after the invoice <paramref name="after"/>
+    /// (the last one the reader has; null = from the start). Null when that invoice does not exist.
+    /// </summary>
+    public async Task<IReadOnlyList<Invoice>?> PageAsync(InvoiceFilter filter, long? after, int size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var cmd = dataSource.CreateCommand();
+        var where = Where(filter, cmd);
+        var key = SortColumn(filter.Sort);
+        if (after is { } afterId)
+        {
+            if (!await ExistsAsync(afterId, cancellationToken))
+            {
+                return null;
+            }
+
+            // A row comparison walks the (key, id) index from the reader's last row on.
+            var op = filter.Descending ? "<" : ">";
+            where.Add(filter.Sort == InvoiceSort.Number
+                ? $"i.id {op} @after"
+                : $"(i.{key}, i.id) {op} ((SELECT {key} FROM invoices WHERE id = @after), @after)");
+            cmd.Parameters.AddWithValue("after", afterId);
+        }
+
+        cmd.CommandText = $"SELECT {Columns} FROM invoices i {WhereClause(where)} {OrderBy(filter)} LIMIT @size";
+        cmd.Parameters.AddWithValue("size", Math.Clamp(size, 1, MaxPageSize));
+        var invoices = new List<Invoice>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            invoices.Add(Read(r));
+        }
+
+        return invoices;
+    }
+
+    /// <summary>Every invoice the filter selects, in its order, read as it is written out (constant memory).</summary>
+    public async IAsyncEnumerable<Invoice> AllAsync(InvoiceFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var cmd = dataSource.CreateCommand();
+        var where = Where(filter, cmd);
+        cmd.CommandText = $"SELECT {Columns} FROM invoices i {WhereClause(where)} {OrderBy(filter)}";
+        // Npgsql hands rows over as they arrive; nothing is buffered beyond its read buffer.
+        await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            yield return Read(r);
+        }
+    }
+
+    /// <summary>
+    /// The count and sums of everything the filter selects. No filter, one seller, one buyer or one
+    /// run alone are single-row reads of the rollups the database keeps with each invoice; anything
+    /// else is one aggregate over the filter's rows.
+    /// </summary>
+    public async Task<InvoiceSummary> SummaryAsync(InvoiceFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var cmd = dataSource.CreateCommand();
+        var only = filter with { Sort = InvoiceSort.Number, Descending = true };
+        if (only.SelectsAll)
+        {
+            cmd.CommandText = "SELECT invoice_count, total_amount - vat_amount, vat_amount, total_amount, last_invoice_id FROM invoice_stats WHERE id = 1";
+        }
+        else if (only == InvoiceFilter.All with { Seller = filter.Seller } || only == InvoiceFilter.All with { Buyer = filter.Buyer })
+        {
+            var (kind, name) = filter.Seller is { } seller ? (PartyKind.Seller, seller) : (PartyKind.Buyer, filter.Buyer!);
+            cmd.CommandText = """
+                SELECT t.invoice_count, t.subtotal, t.vat_amount, t.total_amount, t.last_invoice_id
+                  FROM parties p JOIN party_totals t ON t.party_id = p.id
+                 WHERE p.kind = @kind AND p.name = @name
+                """;
+            cmd.Parameters.AddWithValue("kind", (short)kind);
+            cmd.Parameters.AddWithValue("name", name);
+        }
+        else if (only == InvoiceFilter.All with { RunId = filter.RunId })
+        {
+            cmd.CommandText = """
+                SELECT r.produced::bigint, r.subtotal, r.vat_amount, r.total_amount,
+                       coalesce((SELECT max(id) FROM invoices WHERE run_id = r.id), 0)
+                  FROM generation_runs r WHERE r.id = @run
+                """;
+            cmd.Parameters.AddWithValue("run", filter.RunId!.Value);
+        }
+        else
+        {
+            var where = Where(filter, cmd);
+            cmd.CommandText = $"""
+                SELECT count(*), coalesce(sum(i.subtotal), 0), coalesce(sum(i.vat_amount), 0), coalesce(sum(i.total_amount), 0), coalesce(max(i.id), 0)
+                  FROM invoices i {WhereClause(where)}
+                """;
+        }
+
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await r.ReadAsync(cancellationToken)
+            ? new InvoiceSummary(r.GetInt64(0), r.GetDecimal(1), r.GetDecimal(2), r.GetDecimal(3), r.GetInt64(4))
+            : InvoiceSummary.None;
+    }
+
+    public async Task<Invoice?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM invoices i WHERE i.id = @id");
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await r.ReadAsync(cancellationToken) ? Read(r) : null;
+    }
+
+    private async Task<bool> ExistsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM invoices WHERE id = @id)");
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    private static List<string> Where(InvoiceFilter f, NpgsqlCommand cmd)
+    {
+        var where = new List<string>();
+        if (f.Text is { } text)
+        {
+            where.Add("""
+                (i.invoice_number ILIKE @text
+                 OR i.seller_id IN (SELECT id FROM parties WHERE kind = 1 AND name ILIKE @text)
+                 OR i.buyer_id IN (SELECT id FROM parties WHERE kind = 2 AND name ILIKE @text))
+                """);
+            cmd.Parameters.AddWithValue("text", NpgsqlDbType.Text, Like.Contains(text));
+        }
+
+        if (f.Seller is { } seller)
+        {
+            where.Add("i.seller_id = (SELECT id FROM parties WHERE kind = 1 AND name = @seller)");
+            cmd.Parameters.AddWithValue("seller", NpgsqlDbType.Text, seller);
+        }
+
+        if (f.Buyer is { } buyer)
+        {
+            where.Add("i.buyer_id = (SELECT id FROM parties WHERE kind = 2 AND name = @buyer)");
+            cmd.Parameters.AddWithValue("buyer", NpgsqlDbType.Text, buyer);
+        }
+
+        // Inclusive UTC days: from the first day's midnight to (not including) the midnight after the last.
+        if (f.From is { } from)
+        {
+            where.Add("i.invoice_date >= @from");
+            cmd.Parameters.AddWithValue("from", new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        }
+
+        if (f.To is { } to)
+        {
+            where.Add("i.invoice_date < @to");
+            cmd.Parameters.AddWithValue("to", new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        }
+
+        if (f.MinTotal is { } min)
+        {
+            where.Add("i.total_amount >= @min");
+            cmd.Parameters.AddWithValue("min", min);
+        }
+
+        if (f.MaxTotal is { } max)
+        {
+            where.Add("i.total_amount <= @max");
+            cmd.Parameters.AddWithValue("max", max);
+        }
+
+        if (f.RunId is { } run)
+        {
+            where.Add("i.run_id = @run");
+            cmd.Parameters.AddWithValue("run", run);
+        }
+
+        return where;
+    }
+
+    private static string WhereClause(List<string> where) => where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+
+    private static string OrderBy(InvoiceFilter f)
+    {
+        var dir = f.Descending ? "DESC" : "ASC";
+        return f.Sort == InvoiceSort.Number ? $"ORDER BY i.id {dir}" : $"ORDER BY i.{SortColumn(f.Sort)} {dir}, i.id {dir}";
+    }
+
+    private static string SortColumn(InvoiceSort sort) => sort switch
+    {
+        InvoiceSort.Number => "id",
+        InvoiceSort.Date => "invoice_date",
+        InvoiceSort.Seller => "seller_name",
+        InvoiceSort.Buyer => "buyer_name",
+        InvoiceSort.Subtotal => "subtotal",
+        InvoiceSort.Vat => "vat_amount",
+        InvoiceSort.Total => "total_amount",
+        _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Not a sort key."),
+    };
+
+    private static Invoice Read(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        InvoiceNumber = r.GetString(1),
+        RunId = r.GetInt64(2),
+        Sequence = r.GetInt32(3),
+        InvoiceDate = r.GetFieldValue<DateTimeOffset>(4),
+        SellerId = r.GetInt64(5),
+        BuyerId = r.GetInt64(6),
+        SellerName = r.GetString(7),
+        BuyerName = r.GetString(8),
+        Subtotal = r.GetDecimal(9),
+        VatRate = r.GetDecimal(10),
+        VatAmount = r.GetDecimal(11),
+        TotalAmount = r.GetDecimal(12),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(13),
+    };
+}
