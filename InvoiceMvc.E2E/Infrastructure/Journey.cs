@@ -59,23 +59,28 @@ public sealed partial class Journey
     {
         var fullName = $"{Path.GetFileNameWithoutExtension(file)}.{name}";
         await using var app = await E2EApp.StartAsync(setup.Settings, setup.SeedInvoices);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var journey = new Journey(fullName, app, browser);
+        var journey = new Journey(fullName, app, await Chromium.SharedAsync());
         try
         {
             await body(journey);
             journey.AssertNoUnexpectedProblems();
+            foreach (var (context, _) in journey._contexts)
+            {
+                await context.Tracing.StopAsync();
+            }
         }
         catch (Exception ex)
         {
             var saved = await journey.SaveEvidenceAsync(ex);
             throw new JourneyFailedException($"{fullName} failed: {ex.Message}{Environment.NewLine}Screenshots, traces and logs: {saved}", ex);
         }
-
-        foreach (var (context, _) in journey._contexts)
+        finally
         {
-            await context.Tracing.StopAsync();
+            // The browser is shared by every journey of the process: only this journey's contexts go.
+            foreach (var (context, _) in journey._contexts)
+            {
+                await context.CloseAsync();
+            }
         }
     }
 

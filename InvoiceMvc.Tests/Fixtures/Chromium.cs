@@ -13,6 +13,35 @@ public static class Chromium
     public static string ExecutablePath =>
         Environment.GetEnvironmentVariable("INVOICEMVC_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static IPlaywright? _sharedPlaywright;
+    private static IBrowser? _shared;
+
+    /// <summary>
+    /// One Playwright driver and one Chromium for the whole test process: each test opens its own
+    /// browser contexts (cookies, storage and cache are per context), so they are as isolated as with
+    /// a browser each, without a driver start and a browser launch per test. Launched again if it died.
+    /// Both end with the test process (the driver closes its browser when its stdin closes).
+    /// </summary>
+    public static async Task<IBrowser> SharedAsync()
+    {
+        await SharedGate.WaitAsync();
+        try
+        {
+            if (_shared is not { IsConnected: true })
+            {
+                _sharedPlaywright ??= await Playwright.CreateAsync();
+                _shared = await LaunchAsync(_sharedPlaywright);
+            }
+
+            return _shared;
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         if (!File.Exists(ExecutablePath))

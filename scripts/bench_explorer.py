@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Explorer benchmark at scale (issue 12): loads BENCH_INVOICES invoices (default 10,000,000, spread
+over 30 days, 40 sellers / 2,000 buyers skewed like the generator) into a PostgreSQL of its own,
+consistent with the stats row and the rollups, starts the real app (Release, Production) and times,
+through HTTP, p50 and p99 over BENCH_REQUESTS requests each: the first page of every sort, each
+filter alone and a three-filter combination, a deep page, the detail page, count+sums (unfiltered,
+one seller, one run, free text), the export of ~1,000,000 rows (time, rows/s, the app's peak RSS)
+and a live run's schedule with all of that in the table. Writes the figures to docs/benchmarks.md.
+
+    scripts/bench-explorer.sh                 # 10M; the load (~15-30 min on 2 cores) is kept for reruns
+    BENCH_INVOICES=200000 scripts/bench-explorer.sh
+"""
+import datetime
+import http.cookiejar
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+N = int(os.environ.get("BENCH_INVOICES", "10000000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
+PG_PORT, REDIS_PORT, HTTP_PORT = "55494", "56494", os.environ.get("BENCH_HTTP_PORT", "5494")
+NAME = "explorer-bench"
+DATA = os.path.join(ROOT, ".data", NAME)
+DLL = os.path.join(ROOT, "InvoiceMvc.Web", "bin", "Release", "net10.0", "InvoiceMvc.Web.dll")
+BASE = f"http://127.0.0.1:{HTTP_PORT}"
+RUN_SIZE = 100_000
+DAYS = 30
+OPERATOR = ("bench-operator", "Bench-operator-password-1")
+
+
+def log(msg):
+    print(f"[bench-explorer {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def secret(name):
+    with open(os.path.join(DATA, name)) as f:
+        return f.read().strip()
+
+
+def psql(query, timeout=7200):
+    env = dict(os.environ, PGPASSWORD=secret("invoicemvc.password"))
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "invoicemvc", "-d", "invoicemvc", "-XAtq",
+                          "-v", "ON_ERROR_STOP=1", "-c", query], env=env, capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        sys.exit(f"psql: {out.stderr.strip()}")
+    return out.stdout.strip()
+
+
+def app_env():
+    e = dict(os.environ)
+    e.update({
+        "ASPNETCORE_ENVIRONMENT": "Production", "ASPNETCORE_URLS": BASE,
+        "ConnectionStrings__Postgres": f"Host=127.0.0.1;Port={PG_PORT};Database=invoicemvc;Username=invoicemvc;"
+                                       f"Password={secret('invoicemvc.password')};Maximum Pool Size=40",
+        "ConnectionStrings__Redis": f"127.0.0.1:{REDIS_PORT},password={secret('redis.password')}",
+        "Seed__Admin__UserName": "bench-admin", "Seed__Admin__Password": "Bench-admin-password-1",
+        "Seed__Operator__UserName": OPERATOR[0], "Seed__Operator__Password": OPERATOR[1],
+        "Metrics__BearerToken": "bench-metrics-token",
+        "Generation__DurationSeconds": "60",
+        # The benchmark measures the pages, not the per-client limit every request would hit.
+        "RateLimits__PagePermitLimit": "1000000",
+    })
+    return e
+
+
+# ---------------------------------------------------------------- the load
+
+def load():
+    """N invoices in RUN_SIZE-invoice completed runs, ids 1..N, dates spread evenly over the last
+    DAYS days; with the user triggers off and the secondary indexes dropped (rebuilt afterwards),
+    then the rollups, runs' sums and the stats row computed by GROUP BY: what the triggers would
+    have written one invoice at a time."""
+    if psql("SELECT invoice_count FROM invoice_stats") == str(N) and psql("SELECT count(*) FROM invoices") == str(N):
+        log(f"{N:,} invoices already loaded")
+        return
+    log(f"loading {N:,} invoices")
+    t0 = time.time()
+    psql("TRUNCATE invoices, party_totals, generation_runs, parties RESTART IDENTITY CASCADE")
+    psql("""
+        INSERT INTO parties (name, kind) SELECT 'Seller ' || lpad(g::text, 2, '0') || ' Trading', 1 FROM generate_series(1, 40) g;
+        INSERT INTO parties (name, kind) SELECT 'Buyer ' || lpad(g::text, 4, '0'), 2 FROM generate_series(1, 2000) g;""")
+    runs = (N + RUN_SIZE - 1) // RUN_SIZE
+    psql(f"""
+        INSERT INTO generation_runs (status, rate_per_second, target, produced, started_at, ended_at)
+        SELECT 3, 5, least({RUN_SIZE}, {N} - (g - 1) * {RUN_SIZE}), least({RUN_SIZE}, {N} - (g - 1) * {RUN_SIZE}),
+               now() - interval '{DAYS} days', now() - interval '{DAYS} days'
+          FROM generate_series(1, {runs}) g""")
+    indexes = psql("SELECT indexdef FROM pg_indexes WHERE tablename = 'invoices' AND indexname <> 'PK_invoices'").splitlines()
+    psql("; ".join(f'DROP INDEX "{index_name(d)}"' for d in indexes))
+    psql("ALTER TABLE invoices DISABLE TRIGGER USER")
+    chunk = 1_000_000
+    for start in range(1, N + 1, chunk):
+        end = min(N, start + chunk - 1)
+        psql(f"""
+            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, seller_name, buyer_name,
+                                  subtotal, vat_rate, vat_amount, total_amount, created_at)
+            SELECT g, 'INV-' || lpad(g::text, greatest(7, length(g::text)), '0'), (g - 1) / {RUN_SIZE} + 1, (g - 1) % {RUN_SIZE} + 1, d,
+                   s, 40 + b, 'Seller ' || lpad(s::text, 2, '0') || ' Trading', 'Buyer ' || lpad(b::text, 4, '0'),
+                   sub, 0.15, round(sub * 0.15, 2), sub + round(sub * 0.15, 2), d
+              FROM generate_series({start}, {end}) g,
+                   LATERAL (SELECT now() - make_interval(secs => ({N} - g)::float8 * {DAYS * 86400} / {N}) AS d,
+                                   1 + floor(power(random(), 2) * 40)::int AS s,
+                                   1 + floor(power(random(), 1.5) * 2000)::int AS b,
+                                   round((5 + power(random(), 2) * 4995)::numeric, 2) AS sub) x""")
+        log(f"  {end:,} rows ({time.time() - t0:.0f} s)")
+    for d in indexes:
+        t = time.time()
+        psql(d)
+        log(f"  {d[:90]}... {time.time() - t:.0f} s")
+    psql("""
+        INSERT INTO party_totals (party_id, invoice_count, subtotal, vat_amount, total_amount, last_invoice_id)
+        SELECT party_id, count(*), sum(subtotal), sum(vat_amount), sum(total_amount), max(id)
+          FROM (SELECT seller_id AS party_id, id, subtotal, vat_amount, total_amount FROM invoices
+                UNION ALL SELECT buyer_id, id, subtotal, vat_amount, total_amount FROM invoices) x GROUP BY party_id;
+        UPDATE generation_runs r SET subtotal = t.s, vat_amount = t.v, total_amount = t.t
+          FROM (SELECT run_id, sum(subtotal) s, sum(vat_amount) v, sum(total_amount) t FROM invoices GROUP BY run_id) t WHERE r.id = t.run_id;
+        UPDATE invoice_stats SET invoice_count = x.n, total_amount = x.t, vat_amount = x.v, last_invoice_id = x.m
+          FROM (SELECT count(*) n, sum(total_amount) t, sum(vat_amount) v, max(id) m FROM invoices) x;
+        ALTER TABLE invoices ENABLE TRIGGER USER;
+        SELECT setval(pg_get_serial_sequence('generation_runs', 'id'), (SELECT max(id) FROM generation_runs));
+        VACUUM ANALYZE invoices;""")
+    log(f"loaded in {time.time() - t0:.0f} s; table and indexes {table_size()}")
+
+
+def index_name(definition):
+    return re.search(r"INDEX (\S+) ON", definition).group(1).strip('"')
+
+
+def table_size():
+    return psql("SELECT pg_size_pretty(pg_total_relation_size('invoices'))")
+
+
+# ---------------------------------------------------------------- HTTP
+
+class Client:
+    TOKEN = re.compile(r'name="__RequestVerificationToken" type="hidden" value="([^"]+)"')
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path, headers=None):
+        req = urllib.request.Request(BASE + path, headers=headers or {"Accept": "text/html"})
+        t = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=120) as r:
+                body = r.read()
+                return r.status, body, time.perf_counter() - t
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), time.perf_counter() - t
+
+    def post(self, path, fields, headers=None):
+        req = urllib.request.Request(BASE + path, data=urllib.parse.urlencode(fields).encode(), headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def token(self, path):
+        _, body, _ = self.get(path)
+        return self.TOKEN.search(body.decode()).group(1)
+
+    def start_run(self):
+        self.post("/account/login", {"UserName": OPERATOR[0], "Password": OPERATOR[1], "ReturnUrl": "",
+                                     "__RequestVerificationToken": self.token("/account/login")})
+        token = self.token("/")
+        status = self.post("/generation/start", {"__RequestVerificationToken": token},
+                           {"Accept": "application/json", "RequestVerificationToken": token})
+        if status != 202:
+            sys.exit(f"START answered {status}")
+
+
+def timed(client, label, path, headers=None):
+    client.get(path, headers)  # warm: plan cache, JIT, first-use pages
+    times = []
+    for _ in range(REQUESTS):
+        status, _, t = client.get(path, headers)
+        if status != 200:
+            sys.exit(f"{label}: GET {path} answered {status}")
+        times.append(t * 1000)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)]
+    row = (label, path, statistics.median(times), p99)
+    log(f"  {label}: p50 {row[2]:.1f} ms, p99 {row[3]:.1f} ms")
+    return row
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+def export(client, pid, path):
+    """Streams the export, counting lines, while another thread samples the app's RSS every 50 ms."""
+    peak, stop = [rss_kb(pid)], threading.Event()
+    before = peak[0]
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_kb(pid))
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    t0 = time.perf_counter()
+    lines = 0
+    with client.opener.open(urllib.request.Request(BASE + path), timeout=600) as r:
+        for _ in r:
+            lines += 1
+    elapsed = time.perf_counter() - t0
+    stop.set()
+    rows = lines - 2  # header and totals
+    log(f"  export: {rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s), RSS {before // 1024} -> peak {peak[0] // 1024} MB")
+    return rows, elapsed, before // 1024, peak[0] // 1024
+
+
+def schedule_deviation(run_id):
+    return float(psql(f"""
+        WITH c AS (SELECT sequence, pg_xact_commit_timestamp(xmin) t FROM invoices WHERE run_id = {run_id}),
+             l AS (SELECT t - make_interval(secs => (sequence - 1)::float8 / 5) AS late FROM c)
+        SELECT round(extract(epoch FROM max(late) - min(late))::numeric * 1000, 1) FROM l"""))
+
+
+def main():
+    subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "up", NAME, PG_PORT, REDIS_PORT], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "InvoiceMvc.Web", "InvoiceMvc.Web.csproj"), "-c", "Release", "-nologo", "-v", "q"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["dotnet", DLL, "--migrate"], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=app_env(), check=True, stdout=subprocess.DEVNULL)
+    load()
+    app = subprocess.Popen(["dotnet", DLL], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=app_env(),
+                           stdout=open(os.path.join(DATA, "app.log"), "wb"), stderr=subprocess.STDOUT)
+    try:
+        client = Client()
+        deadline = time.time() + 120
+        while client.get("/health/live")[0] != 200:
+            if time.time() > deadline:
+                sys.exit("the app did not start")
+            time.sleep(0.5)
+        today = datetime.date.today()
+        week = (today - datetime.timedelta(days=7)).isoformat()
+        rows = []
+        log(f"timing {REQUESTS} requests each at {N:,} invoices")
+        for sort in ["number", "date", "seller", "buyer", "subtotal", "vat", "total"]:
+            for d in ["desc", "asc"]:
+                rows.append(timed(client, f"first page, sort {sort} {d}", f"/invoices?sort={sort}&dir={d}"))
+        for label, q in [("q=Buyer 0042", "q=Buyer+0042"), ("q=INV-00420", "q=INV-00420"), ("seller", "seller=Seller+07+Trading"),
+                         ("buyer", "buyer=Buyer+0042"), ("from/to (7 days)", f"from={week}&to={today}"), ("min/max", "min=1000&max=1200"),
+                         ("run", "run=42"), ("seller + 7 days + min", f"seller=Seller+07+Trading&from={week}&min=500")]:
+            rows.append(timed(client, f"first page, {label}", f"/invoices?{q}"))
+        rows.append(timed(client, "deep page (cursor 5,000,000), sort total", "/invoices?sort=total&cursor=5000000"))
+        rows.append(timed(client, "htmx page (infinite scroll), sort date", "/invoices?sort=date&cursor=5000000", {"HX-Request": "true"}))
+        rows.append(timed(client, "detail page", f"/invoices/INV-{N // 2:07d}"))
+        for label, q in [("unfiltered", ""), ("one seller", "seller=Seller+07+Trading"), ("one run", "run=42"), ("free text q=Buyer 0042", "q=Buyer+0042")]:
+            rows.append(timed(client, f"count+sums, {label}", f"/invoices/summary?{q}"))
+        three_days = (today - datetime.timedelta(days=2)).isoformat()
+        pid = app.pid
+        exported = export(client, pid, f"/invoices/export.csv?from={three_days}&to={today}")
+        client.start_run()
+        run_id = int(psql("SELECT max(id) FROM generation_runs"))
+        while psql(f"SELECT status FROM generation_runs WHERE id = {run_id}") != "3":
+            time.sleep(1)
+        deviation = schedule_deviation(run_id)
+        log(f"  live run at 5/s x 60 s with {N:,} invoices in the table: worst deviation {deviation} ms")
+        write_doc(rows, exported, deviation)
+    finally:
+        app.terminate()
+        app.wait(timeout=60)
+        subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "down", NAME], capture_output=True)
+
+
+def write_doc(rows, exported, deviation):
+    machine = f"{os.cpu_count()} cores (nproc), load average {os.getloadavg()[0]:.1f}"
+    lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit "
+             f"{subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()}, "
+             f"{machine}, {N:,} invoices ({table_size()} with indexes), "
+             f"{REQUESTS} requests each, one client, through HTTP (Kestrel, Production).", "",
+             "| request | p50 ms | p99 ms |", "|---|---|---|"]
+    lines += [f"| {label} (`{path}`) | {p50:.1f} | {p99:.1f} |" for label, path, p50, p99 in rows]
+    rows_n, secs, before, peak = exported
+    lines += ["", f"Export: {rows_n:,} rows in {secs:.1f} s = {rows_n / secs:,.0f} rows/s; the app's RSS {before} MB before, peak {peak} MB during.",
+              f"Generation with the table at {N:,}: a 5/s x 60 s run's worst deviation from its drift-free schedule {deviation} ms."]
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    with open(path) as f:
+        doc = f.read()
+    begin, end = "<!-- explorer:results:begin -->", "<!-- explorer:results:end -->"
+    block = begin + "\n" + "\n".join(lines) + "\n" + end
+    if begin in doc:
+        doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
+    else:
+        doc += "\n## Explorer at scale (scripts/bench-explorer.sh)\n" + block + "\n"
+    with open(path, "w") as f:
+        f.write(doc)
+    log(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
