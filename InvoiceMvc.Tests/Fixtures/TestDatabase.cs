@@ -1,5 +1,7 @@
 using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace InvoiceMvc.Tests.Fixtures;
@@ -21,7 +23,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <param name="upToMigration">Stop at this migration (e.g. to test a later one's data step); null = all.</param>
+    public static async Task<TestDatabase> CreateAsync(string? upToMigration = null)
     {
         var server = await TestServers.PostgresAsync();
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
@@ -33,8 +36,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
         var db = new TestDatabase(server, name);
         await using var context = new InvoiceDbContext(new DbContextOptionsBuilder<InvoiceDbContext>().UseNpgsql(db.ConnectionString).Options);
-        await context.Database.MigrateAsync();
+        await context.GetService<IMigrator>().MigrateAsync(upToMigration);
         return db;
+    }
+
+    /// <summary>Applies the remaining migrations.</summary>
+    public async Task MigrateAsync()
+    {
+        await using var context = new InvoiceDbContext(new DbContextOptionsBuilder<InvoiceDbContext>().UseNpgsql(ConnectionString).Options);
+        await context.Database.MigrateAsync();
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
