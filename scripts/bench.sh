@@ -11,6 +11,9 @@ trap 'kill "$app_pid" 2>/dev/null || true; scripts/services.sh down bench' EXIT
 services_env="$(scripts/services.sh up bench 55492 56439)"
 eval "$services_env"
 export ASPNETCORE_ENVIRONMENT=Production Generation__RatePerSecond="$RATE" Generation__DurationSeconds="$DURATION"
+# Production wants its accounts and the scraper's token; START is an Operator's.
+export Seed__Admin__UserName=bench-admin Seed__Admin__Password=Bench-admin-password-1
+export Seed__Operator__UserName=bench-operator Seed__Operator__Password=Bench-operator-password-1 Metrics__BearerToken=bench-metrics-token
 dotnet build InvoiceMvc.Web/InvoiceMvc.Web.csproj -c Release -nologo -v q >/dev/null
 dll=InvoiceMvc.Web/bin/Release/net10.0/InvoiceMvc.Web.dll
 dotnet "$dll" --migrate >/dev/null
@@ -19,8 +22,12 @@ psql_ "TRUNCATE invoices, generation_runs, party_totals; UPDATE invoice_stats SE
 (cd InvoiceMvc.Web && exec dotnet "../$dll" --urls "http://127.0.0.1:$PORT" >/tmp/invoicemvc-bench.log 2>&1) &
 app_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.2; done
-jar=$(mktemp); token=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-curl -s -b "$jar" -H 'HX-Request: true' -X POST -d "__RequestVerificationToken=$token" "http://127.0.0.1:$PORT/generation/start" >/dev/null
+jar=$(mktemp)
+token() { curl -s -b "$jar" -c "$jar" "http://127.0.0.1:$PORT$1" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+curl -s -b "$jar" -c "$jar" -o /dev/null -d "UserName=bench-operator&Password=Bench-operator-password-1&ReturnUrl=&__RequestVerificationToken=$(token /account/login)" "http://127.0.0.1:$PORT/account/login"
+t=$(token /)
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -H 'Accept: application/json' -H "RequestVerificationToken: $t" -d "__RequestVerificationToken=$t" "http://127.0.0.1:$PORT/generation/start")
+[ "$status" = 202 ] || { echo "[bench] START answered $status" >&2; exit 1; }
 target=$((RATE * DURATION))
 echo "[bench] START pressed: $target invoices at $RATE/s"
 until [ "$(psql_ "SELECT status FROM generation_runs ORDER BY id DESC LIMIT 1")" = "3" ]; do sleep 1; done
@@ -39,7 +46,8 @@ row=$(psql_ "
          (SELECT (invoice_count = (SELECT count(*) FROM invoices) AND total_amount = (SELECT sum(total_amount) FROM invoices))::text FROM invoice_stats)")
 IFS='|' read -r count distinct span dev start_ms max_gap stats_ok <<<"$row"
 expected_span=$(python3 -c "print(round(($target - 1) / $RATE, 3))")
-line="| $(date -u +%F) | $RATE/s x ${DURATION}s | $count / $target | $distinct | $span s (ideal $expected_span) | $dev ms | $start_ms ms | $max_gap ms | $stats_ok | $peak_mb MB |"
+load=$(cut -d' ' -f1 /proc/loadavg)
+line="| $(date -u +%F) | $RATE/s x ${DURATION}s, load average $load | $count / $target | $distinct | $span s (ideal $expected_span) | $dev ms | $start_ms ms | $max_gap ms | $stats_ok | $peak_mb MB |"
 echo "$line"
 if ! grep -q '^| date |' docs/benchmarks.md 2>/dev/null; then
   cat >> docs/benchmarks.md <<'MD'
