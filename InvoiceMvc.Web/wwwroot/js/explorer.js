@@ -49,6 +49,20 @@
     return figures ? Number(figures.getAttribute('data-as-of')) : -1;
   }
 
+  // Blank fields stay out of the URL (as QueryPairs leaves them out of every link), so a pushed URL reads as the filter.
+  document.body.addEventListener('htmx:configRequest', function (evt) {
+    var elt = evt.detail.elt;
+    if (!elt || elt.id !== 'filters') {
+      return;
+    }
+    var params = evt.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === '') {
+        delete params[key];
+      }
+    });
+  });
+
   document.body.addEventListener('htmx:beforeSwap', function (evt) {
     var d = evt.detail;
     // A filter the server refused comes back 400 with the form and a message beside each field.
