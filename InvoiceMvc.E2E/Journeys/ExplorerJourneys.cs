@@ -34,7 +34,7 @@ public sealed class ExplorerJourneys
         Assert.Equal(new long[] { 42 }, await explorer.RowIdsAsync());
         Assert.Equal("Seller 42", (await explorer.CellsAsync())[0][2]);
         await Expect(explorer.Figure("Matches").Locator("[data-value]")).ToHaveAttributeAsync("data-value", "1");
-        await Expect(explorer.DownloadCsv).ToHaveAttributeAsync("href", new Regex("^/invoices/export\\.csv\\?seller=Seller%2042$"));
+        await Expect(explorer.DownloadCsv).ToHaveAttributeAsync("href", new Regex("^/invoices/export\\.csv\\?seller=Seller%2042&sort=number&dir=desc$"));
 
         // Cleared, then sorted by total, lowest first: the seed's totals rise with the number.
         await explorer.Seller.FillAsync("");
