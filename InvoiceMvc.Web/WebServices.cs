@@ -31,6 +31,7 @@ public static class WebServices
         services.AddSingleton<Cursors>();
         services.AddSingleton<DashboardStream>();
         services.AddScoped<InvoicePages>();
+        services.AddScoped<InvoiceExplorer>();
         services.AddSingleton<FluentValidation.IValidator<InvoiceFilterInput>, InvoiceFilterValidator>();
         builder.AddOperations();
         builder.AddSecurity();

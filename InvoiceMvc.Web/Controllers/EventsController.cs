@@ -1,25 +1,44 @@
+using FluentValidation;
 using InvoiceMvc.Web.Dashboard;
+using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace InvoiceMvc.Web.Controllers;
 
-/// <summary>The dashboard's one SSE stream per tab: invoice rows (paced), stats and status.</summary>
-public sealed class EventsController(Cursors cursors, DashboardStream stream) : Controller
+/// <summary>
+/// The one SSE stream per tab: the dashboard's (invoice rows paced, stats and status), or the
+/// explorer's when the query carries its filter or order (only the matching rows, and the count and
+/// sums after each).
+/// </summary>
+public sealed class EventsController(Cursors cursors, DashboardStream stream, IValidator<InvoiceFilterInput> validator) : Controller
 {
     /// <param name="after">The last invoice id the page has; the browser's Last-Event-ID header wins over it.</param>
     /// <param name="lastEventId">Sent by the browser when it re-opens a dropped stream by itself.</param>
     [HttpGet("/events")]
     [EnableRateLimiting(RateLimitPolicies.Streams)]
-    public async Task<IActionResult> Get([FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Get([FromQuery] InvoiceFilterInput filter, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellationToken)
     {
+        var filtered = filter.HasConditions || InvoiceFilterInput.Blank(filter.Sort) is not null || InvoiceFilterInput.Blank(filter.Dir) is not null;
+        if (filtered && await validator.ValidateAsync(filter, cancellationToken) is { IsValid: false } invalid)
+        {
+            return ValidationProblem(new ValidationProblemDetails(invalid.ToDictionary()) { Status = StatusCodes.Status400BadRequest });
+        }
+
+        if (filtered && !filter.ToFilter().IsNewestFirst)
+        {
+            // New invoices belong at the top only in a newest-first order: other orders have no live rows.
+            return Problem(detail: "The live stream serves only newest-first orders: sort=number or sort=date with dir=desc.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Not a live order");
+        }
+
         var start = await cursors.StreamStartAsync(lastEventId, after, cancellationToken);
         if (!start.IsValid)
         {
             return Problem(detail: start.Error, statusCode: StatusCodes.Status400BadRequest, title: "Bad cursor");
         }
 
-        return new EventStreamResult(stream.RunAsync(start.Value, cancellationToken));
+        return new EventStreamResult(stream.RunAsync(start.Value, filtered ? filter.ToFilter() : null, cancellationToken));
     }
 }

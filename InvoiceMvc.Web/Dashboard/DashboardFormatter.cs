@@ -57,6 +57,15 @@ public sealed class DashboardFormatter
         Money(invoice.TotalAmount),
         isNew);
 
+    /// <summary>The explorer's count and sums of a filtered set, with the invariant values for machines.</summary>
+    public SummaryView Summary(InvoiceSummary s) => new(s.LastInvoiceId,
+    [
+        new("Matches", Count(s.Count), s.Count.ToString(CultureInfo.InvariantCulture)),
+        new("Subtotal", Money(s.Subtotal), s.Subtotal.ToString(CultureInfo.InvariantCulture)),
+        new("VAT", Money(s.Vat), s.Vat.ToString(CultureInfo.InvariantCulture)),
+        new("Total", Money(s.Total), s.Total.ToString(CultureInfo.InvariantCulture)),
+    ]);
+
     public StatCardsView Cards(InvoiceStats stats) => new(stats.LastInvoiceId,
     [
         new("Total invoices", Count(stats.Count), stats.Count.ToString(CultureInfo.InvariantCulture)),

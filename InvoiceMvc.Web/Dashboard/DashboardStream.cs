@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Web.Models;
 using InvoiceMvc.Web.Operations;
 using Microsoft.Extensions.Options;
@@ -11,7 +13,9 @@ namespace InvoiceMvc.Web.Dashboard;
 /// and the invoices after the viewer's cursor one at a time at Display:RatePerSecond. What to send
 /// and when is decided by <see cref="ViewerState"/>; this loop only reads the hub, fetches the frames
 /// from the shared caches (rendered once, so a viewer costs O(1) whatever the backlog), writes them
-/// and waits.
+/// and waits. A filtered stream (the explorer's) sends only the rows its <see cref="InvoiceFilter"/>
+/// matches, judged on the cached frames' invoices (no query per row), and after each one the filtered
+/// set's count and sums: a summary read once, at the first match, plus each row sent.
 /// </summary>
 public sealed class DashboardStream(
     LiveStateHub hub,
@@ -22,10 +26,25 @@ public sealed class DashboardStream(
     IOptions<DisplayOptions> display,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    InvoiceSearch search,
+    PartialRenderer renderer,
     ILogger<DashboardStream> logger)
 {
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> RunAsync(long cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public const string SummaryPartial = "~/Views/Invoices/_Summary.cshtml";
+
+    /// <summary>
+    /// Rows read and skipped per step at most: a long stretch of non-matching invoices is worked through
+    /// in slices (each from the shared cache, filled 100 rows per query), so one viewer never holds a thread long.
+    /// </summary>
+    internal const int MaxSkipsPerStep = 500;
+
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> RunAsync(long cursor, CancellationToken cancellationToken) =>
+        RunAsync(cursor, filter: null, cancellationToken);
+
+    /// <param name="filter">Null for the dashboard (every row); else only the matching rows, each followed by a summary frame.</param>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> RunAsync(long cursor, InvoiceFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        InvoiceSummary? summary = null;
         // Server shutdown ends the stream too: the browser reconnects (to another instance) where it left off.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         var ct = linked.Token;
@@ -52,11 +71,29 @@ public sealed class DashboardStream(
                 }
 
                 var row = start.FetchRow ? await NextRowAsync(viewer.Cursor, ct) : null;
+                if (filter is not null)
+                {
+                    for (var skipped = 0; row is not null && !filter.Matches(row.Invoice); skipped++)
+                    {
+                        viewer.Skip(row.Id);
+                        row = skipped < MaxSkipsPerStep ? await NextRowAsync(viewer.Cursor, ct) : null;
+                    }
+                }
+
                 var end = viewer.End(time.GetUtcNow(), row?.Id);
                 if (end.SendRow)
                 {
                     yield return row!.Bytes;
                     metrics.RowSent();
+                    if (filter is not null)
+                    {
+                        // Read once, when the first match goes out; With() ignores a row the read already counted.
+                        summary = await SummaryWithAsync(summary, filter, row.Invoice, ct);
+                        if (summary is not null)
+                        {
+                            yield return await SseFrames.EncodeAsync(SseFrames.Summary, await renderer.RenderAsync(SummaryPartial, formatter.Summary(summary)));
+                        }
+                    }
                 }
 
                 if (end.Status is { } status)
@@ -93,6 +130,21 @@ public sealed class DashboardStream(
             // The stream stays open through an outage: the listener marks it within about a second, and
             // until then the row is simply not there yet (asked again shortly, like a row not yet visible).
             logger.LogDebug(ex, "Row after {Cursor} unavailable: PostgreSQL unreachable", cursor);
+            return null;
+        }
+    }
+
+    private async ValueTask<InvoiceSummary?> SummaryWithAsync(InvoiceSummary? summary, InvoiceFilter filter, Invoice sent, CancellationToken ct)
+    {
+        try
+        {
+            // Read once, at the first match; With() ignores a row that read already counted.
+            return (summary ?? await search.SummaryAsync(filter, ct)).With(sent);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsUnavailable(ex))
+        {
+            // No summary frame this time; the next match reads it again.
+            logger.LogDebug(ex, "Summary unavailable: PostgreSQL unreachable");
             return null;
         }
     }

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
+using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Infrastructure.Persistence;
 
 namespace InvoiceMvc.Web.Dashboard;
 
-/// <summary>One invoice row as a ready-to-write SSE frame (event: invoice, id: the invoice id).</summary>
-public sealed record InvoiceFrame(long Id, ReadOnlyMemory<byte> Bytes);
+/// <summary>
+/// One invoice row as a ready-to-write SSE frame (event: invoice, id: the invoice id), with the invoice
+/// it was rendered from, so a filtered stream can match it (<see cref="InvoiceFilter.Matches"/>) without a query.
+/// </summary>
+public sealed record InvoiceFrame(long Id, ReadOnlyMemory<byte> Bytes, Invoice Invoice);
 
 /// <summary>
 /// The render-once cache behind every viewer's row stream. Entries are keyed by the id that comes
@@ -58,7 +62,7 @@ public sealed class InvoiceFrameCache(
                 if (!_byPrevious.TryGetValue(previous, out var frame) || frame.Id != invoice.Id)
                 {
                     var html = await renderer.RenderAsync(RowPartial, formatter.Row(invoice, isNew: true));
-                    frame = new InvoiceFrame(invoice.Id, await SseFrames.EncodeAsync(SseFrames.Invoice, html, invoice.Id));
+                    frame = new InvoiceFrame(invoice.Id, await SseFrames.EncodeAsync(SseFrames.Invoice, html, invoice.Id), invoice);
                     _byPrevious[previous] = frame;
                     _insertionOrder.Enqueue(previous);
                     metrics.RowRendered();

@@ -10,6 +10,9 @@ public static class SseFrames
     public const string Stats = "stats";
     public const string Status = "status";
 
+    /// <summary>The explorer's count and sums of the filtered set, after each matching row.</summary>
+    public const string Summary = "summary";
+
     /// <summary>Browsers wait ~3 s before retrying a dropped stream by default; a second is enough here.</summary>
     public static readonly ReadOnlyMemory<byte> Retry = "retry: 1000\n\n"u8.ToArray();
 

@@ -25,6 +25,7 @@ internal sealed class ViewerState
     private readonly Func<RunSnapshot?, long, StatusView> _status;
     private LiveState? _step;
     private bool _rowDue;
+    private bool _skipped;
     private DateTimeOffset? _rowWake;
     private long _statsSentFor = -1;
     private bool _statsSentOnce;
@@ -66,6 +67,7 @@ internal sealed class ViewerState
         }
 
         _rowDue = false;
+        _skipped = false;
         _rowWake = null;
         if (Waiting(state) == 0 || !databaseReachable)
         {
@@ -82,6 +84,27 @@ internal sealed class ViewerState
         }
 
         return new StepStart(sendStats, measure, _rowDue);
+    }
+
+    /// <summary>
+    /// Between the halves of a step with a row due: the fetched row <paramref name="id"/> does not match
+    /// this viewer's filter, so the cursor moves past it without sending it and without using the due
+    /// slot: the next matching row may still go out in this step (the pacing counts rows shown, not rows read).
+    /// </summary>
+    public void Skip(long id)
+    {
+        if (_step is null || !_rowDue)
+        {
+            throw new InvalidOperationException("No row was due in this step.");
+        }
+
+        if (id <= Cursor)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, "A skipped row comes after the cursor.");
+        }
+
+        Cursor = id;
+        _skipped = true;
     }
 
     /// <summary>
@@ -111,6 +134,19 @@ internal sealed class ViewerState
             else
             {
                 _rowWake = _pacer.NextDue(now);
+            }
+        }
+        else if (_rowDue && _skipped)
+        {
+            // Rows were read and skipped but none matched yet: look again at once while more are waiting
+            // (the loop bounds how many it skips per step), else wait for the next invoice as when idle.
+            if (Waiting(state) == 0)
+            {
+                _pacer.Idle();
+            }
+            else
+            {
+                _rowWake = now;
             }
         }
         else if (_rowDue)

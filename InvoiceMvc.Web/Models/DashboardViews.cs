@@ -61,3 +61,32 @@ public sealed record DashboardPageView(
     InvoicePageView Invoices,
     long After,
     string? Flash);
+
+/// <summary>The explorer's count and sums of the filtered set, as of invoice <paramref name="AsOf"/> (newer ones are not in it).</summary>
+public sealed record SummaryView(long AsOf, IReadOnlyList<StatCardView> Figures);
+
+/// <summary>
+/// The explorer page: the user's input as typed (shown back in the form), the validator's message per
+/// field (q, seller, buyer, from, to, min, max, run, sort, dir, cursor), and, when the input is valid,
+/// the first page of matches and the live stream's URL (null when the order is not newest first).
+/// </summary>
+public sealed record ExplorerView(
+    InvoiceMvc.Web.Invoices.InvoiceFilterInput Input,
+    IReadOnlyDictionary<string, string> Errors,
+    ExplorerRowsView? Results,
+    IReadOnlyList<string> Sellers,
+    IReadOnlyList<string> Buyers,
+    string Query,
+    string? LiveUrl,
+    string? CursorError)
+{
+    public bool IsValid => Errors.Count == 0 && CursorError is null;
+
+    public string? Error(string field) => Errors.TryGetValue(field, out var message) ? message : null;
+}
+
+/// <summary>A page of explorer rows and what closes it: a loader for the next page (its URL) or the end.</summary>
+public sealed record ExplorerRowsView(IReadOnlyList<InvoiceRowView> Rows, string? NextUrl, bool IsFirstPage, string Query)
+{
+    public bool IsEnd => NextUrl is null;
+}

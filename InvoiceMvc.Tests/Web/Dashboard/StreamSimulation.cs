@@ -24,9 +24,11 @@ internal sealed class StreamSimulation
     private readonly ViewerState _viewer;
 
     /// <param name="nextRow">What the row cache returns for a cursor (default: the next invoice; null = the database has none yet).</param>
-    public StreamSimulation(LiveState state, long cursor, int ratePerSecond = 2, Func<long, long?>? nextRow = null)
+    /// <param name="matches">A filtered stream's match (null = every row).</param>
+    public StreamSimulation(LiveState state, long cursor, int ratePerSecond = 2, Func<long, long?>? nextRow = null, Func<long, bool>? matches = null)
     {
         State = state;
+        Matches = matches;
         NextRow = nextRow ?? (c => c + 1);
         _viewer = new ViewerState(cursor, ratePerSecond, Formatter.Status, Clock.GetUtcNow());
         Step();
@@ -37,6 +39,12 @@ internal sealed class StreamSimulation
     public LiveState State { get; private set; }
 
     public Func<long, long?> NextRow { get; set; }
+
+    /// <summary>A filtered stream's match (null = the dashboard: every row); rows it refuses are skipped as DashboardStream skips them.</summary>
+    public Func<long, bool>? Matches { get; set; }
+
+    /// <summary>The rows skipped so far, in order.</summary>
+    public List<long> Skipped { get; } = [];
 
     public List<SimulatedFrame> Frames { get; } = [];
 
@@ -102,6 +110,13 @@ internal sealed class StreamSimulation
             }
 
             var row = start.FetchRow ? NextRow(_viewer.Cursor) : null;
+            for (var skips = 0; Matches is not null && row is { } r && !Matches(r); skips++)
+            {
+                _viewer.Skip(r);
+                Skipped.Add(r);
+                row = skips < DashboardStream.MaxSkipsPerStep ? NextRow(_viewer.Cursor) : null;
+            }
+
             var end = _viewer.End(Clock.GetUtcNow(), row);
             if (end.SendRow)
             {

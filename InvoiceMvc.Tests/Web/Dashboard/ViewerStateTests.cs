@@ -1,4 +1,5 @@
 using InvoiceMvc.Domain.Generation;
+using InvoiceMvc.Web.Dashboard;
 using static InvoiceMvc.Tests.Web.Dashboard.StreamSimulation;
 
 namespace InvoiceMvc.Tests.Web.Dashboard;
@@ -180,5 +181,54 @@ public sealed class ViewerStateTests
         sim.RunUntil(Ms(2000));
 
         Assert.Equal([(Ms(250), 1L)], sim.Rows);
+    }
+
+    [Fact]
+    public void AFilteredStream_SkipsNonMatchingRows_WithoutSpendingAPacingSlot()
+    {
+        // Only every third invoice matches: the matching ones still go out every 500 ms, not every 1.5 s.
+        var sim = new StreamSimulation(Live(30), cursor: 0, nextRow: c => c < 30 ? c + 1 : null, matches: id => id % 3 == 0);
+        sim.RunUntil(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => (Ms(500 * k), 3L * (k + 1))), sim.Rows);
+        Assert.Equal(Enumerable.Range(1, 30).Where(id => id % 3 != 0).Select(id => (long)id), sim.Skipped);
+    }
+
+    [Fact]
+    public void AFilteredStream_WhoseBacklogMatchesNothing_IdlesWithoutRetrying_AndSendsTheNextMatchAtOnce()
+    {
+        var newest = 10L;
+        var sim = new StreamSimulation(Live(10), cursor: 0, nextRow: c => c < newest ? c + 1 : null, matches: id => id > 10);
+        sim.RunUntil(TimeSpan.FromSeconds(5));
+        Assert.Empty(sim.Rows);
+        Assert.Equal(10, sim.Skipped.Count);
+        // Nothing waiting: only the heartbeat wakes it (no 250 ms "missing row" retries, no busy loop).
+        Assert.Equal(T0 + ViewerState.HeartbeatInterval, sim.WakeAt);
+
+        newest = 11;
+        sim.Publish(Live(11));
+        Assert.Equal([(TimeSpan.FromSeconds(5), 11L)], sim.Rows);
+    }
+
+    [Fact]
+    public void ALongRunOfNonMatchingRows_IsSkippedInSlices_AndTheNextMatchStillGoesOutAtOnce()
+    {
+        var last = DashboardStream.MaxSkipsPerStep * 3L;
+        var sim = new StreamSimulation(Live(last), cursor: 0, nextRow: c => c < last ? c + 1 : null, matches: id => id == last);
+        sim.RunUntil(Ms(1));
+
+        Assert.Equal([(TimeSpan.Zero, last)], sim.Rows);
+        Assert.Equal(last - 1, sim.Skipped.Count);
+    }
+
+    [Fact]
+    public void Skip_OutsideADueRow_OrBackwards_IsRefused()
+    {
+        var viewer = new ViewerState(5, 2, (_, _) => DashboardFormatter.DatabaseLost, T0);
+        Assert.Throws<InvalidOperationException>(() => viewer.Skip(6));
+        viewer.Begin(Live(8), T0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => viewer.Skip(5));
+        viewer.Skip(6);
+        Assert.Equal(6, viewer.Cursor);
     }
 }

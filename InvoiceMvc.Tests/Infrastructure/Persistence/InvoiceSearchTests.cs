@@ -1,0 +1,152 @@
+using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Infrastructure.Persistence;
+using InvoiceMvc.Tests.Fixtures;
+
+namespace InvoiceMvc.Tests.Infrastructure.Persistence;
+
+/// <summary>
+/// The explorer's search against plain SQL over seeded data with ties (equal totals, equal dates, the
+/// same seller many times): which rows each filter selects (InvoiceFilter.Matches over every row), in
+/// which order (SQL's ORDER BY key, id over every row), and that the keyset pages, concatenated, are
+/// exactly that list, each row once. The summaries equal SQL's aggregates.
+/// </summary>
+public sealed class InvoiceSearchTests : IAsyncLifetime
+{
+    private const int PageSize = 7;
+    private TestDatabase _db = null!;
+    private InvoiceSearch _search = null!;
+    private List<Invoice> _all = null!;
+
+    public static TheoryData<string> Filters => new(FilterCases.Keys);
+
+    private static readonly Dictionary<string, InvoiceFilter> FilterCases = new()
+    {
+        ["none"] = InvoiceFilter.All,
+        ["text name"] = new() { Text = "alpha" },
+        ["text number"] = new() { Text = "inv-000001" },
+        ["text like chars"] = new() { Text = "_50%" },
+        ["seller"] = new() { Seller = "Beta Goods" },
+        ["buyer"] = new() { Buyer = "Delta_50% LLC" },
+        ["from"] = new() { From = new DateOnly(2026, 3, 3) },
+        ["to"] = new() { To = new DateOnly(2026, 3, 2) },
+        ["min"] = new() { MinTotal = 114.99m },
+        ["max"] = new() { MaxTotal = 29.33m },
+        ["run"] = new() { RunId = 2 },
+        ["seller+from+max"] = new() { Seller = "Gamma & Co", From = new DateOnly(2026, 3, 2), MaxTotal = 114.99m },
+    };
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await ExplorerSeed.InvoicesAsync(_db);
+        _search = new InvoiceSearch(_db.DataSource);
+        _all = [];
+        await foreach (var invoice in _search.AllAsync(InvoiceFilter.All, CancellationToken.None))
+        {
+            _all.Add(invoice);
+        }
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task KeysetPages_OfEverySortAndDirection_AreExactlyTheMatchesInOrder_EachOnce(string name)
+    {
+        Assert.Equal(ExplorerSeed.Count, _all.Count);
+        foreach (var sort in Enum.GetValues<InvoiceSort>())
+        {
+            foreach (var descending in new[] { true, false })
+            {
+                var filter = FilterCases[name] with { Sort = sort, Descending = descending };
+                var matching = _all.Where(filter.Matches).Select(i => i.Id).ToHashSet();
+                var expected = (await OrderedIdsAsync(sort, descending)).Where(matching.Contains).ToList();
+
+                var paged = new List<long>();
+                long? after = null;
+                for (var pages = 0; ; pages++)
+                {
+                    Assert.True(pages <= ExplorerSeed.Count, "paging ends");
+                    var page = await _search.PageAsync(filter, after, PageSize, CancellationToken.None);
+                    Assert.NotNull(page);
+                    paged.AddRange(page.Select(i => i.Id));
+                    if (page.Count < PageSize)
+                    {
+                        break;
+                    }
+
+                    after = page[^1].Id;
+                }
+
+                Assert.True(expected.SequenceEqual(paged), $"{name}, {sort} {(descending ? "desc" : "asc")}: expected [{string.Join(",", expected)}], paged [{string.Join(",", paged)}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void TheSeed_HasTheTiesTheOrdersMustBreak()
+    {
+        Assert.True(_all.GroupBy(i => i.TotalAmount).Max(g => g.Count()) >= 10, "equal totals");
+        Assert.True(_all.GroupBy(i => i.InvoiceDate).Max(g => g.Count()) >= 5, "equal dates");
+        Assert.True(_all.GroupBy(i => i.SellerName).Max(g => g.Count()) >= 20, "the same seller");
+        // The filters are not trivial: each selects some rows and not all.
+        foreach (var (name, filter) in FilterCases.Where(f => f.Key != "none"))
+        {
+            var n = _all.Count(filter.Matches);
+            Assert.True(n > 0 && n < _all.Count, $"{name} selects {n} of {_all.Count}");
+        }
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("seller")]
+    [InlineData("buyer")]
+    [InlineData("run")]
+    [InlineData("text name")]
+    [InlineData("text like chars")]
+    [InlineData("from")]
+    [InlineData("to")]
+    [InlineData("seller+from+max")]
+    public async Task Summary_EqualsSqlAggregatesOverTheMatches(string name)
+    {
+        var filter = FilterCases[name];
+        var matches = _all.Where(filter.Matches).ToList();
+
+        var summary = await _search.SummaryAsync(filter, CancellationToken.None);
+
+        var ids = string.Join(",", matches.Select(i => i.Id));
+        Assert.Equal(await _db.ScalarAsync<long>($"SELECT count(*) FROM invoices WHERE id IN ({ids})"), summary.Count);
+        Assert.Equal(await _db.ScalarAsync<decimal>($"SELECT sum(subtotal) FROM invoices WHERE id IN ({ids})"), summary.Subtotal);
+        Assert.Equal(await _db.ScalarAsync<decimal>($"SELECT sum(vat_amount) FROM invoices WHERE id IN ({ids})"), summary.Vat);
+        Assert.Equal(await _db.ScalarAsync<decimal>($"SELECT sum(total_amount) FROM invoices WHERE id IN ({ids})"), summary.Total);
+        Assert.Equal(matches.Max(i => i.Id), summary.LastInvoiceId);
+        // Counting a row the summary already holds changes nothing.
+        Assert.Equal(summary, summary.With(matches[^1]));
+    }
+
+    [Fact]
+    public async Task APageAfterAnUnknownInvoice_IsNull()
+    {
+        Assert.Null(await _search.PageAsync(new InvoiceFilter { Sort = InvoiceSort.Total }, ExplorerSeed.Count + 1, PageSize, CancellationToken.None));
+        Assert.Null(await _search.PageAsync(InvoiceFilter.All, 0, PageSize, CancellationToken.None));
+    }
+
+    // Every invoice in the sort's order, by PostgreSQL (its collation decides the name order), ties broken by id.
+    private async Task<List<long>> OrderedIdsAsync(InvoiceSort sort, bool descending)
+    {
+        var column = sort switch
+        {
+            InvoiceSort.Number => "id",
+            InvoiceSort.Date => "invoice_date",
+            InvoiceSort.Seller => "seller_name",
+            InvoiceSort.Buyer => "buyer_name",
+            InvoiceSort.Subtotal => "subtotal",
+            InvoiceSort.Vat => "vat_amount",
+            InvoiceSort.Total => "total_amount",
+            _ => throw new ArgumentOutOfRangeException(nameof(sort)),
+        };
+        var dir = descending ? "DESC" : "ASC";
+        var ids = await _db.ScalarAsync<long[]>($"SELECT array_agg(id ORDER BY {column} {dir}, id {dir}) FROM invoices");
+        return [.. ids];
+    }
+}
