@@ -13,7 +13,6 @@ namespace InvoiceMvc.Web.Controllers;
 /// </summary>
 [ApiController]
 [Route("api/invoices")]
-[Produces("application/json")]
 public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments documents, IValidator<InvoiceFilterInput> validator) : ControllerBase
 {
     public const int DefaultPageSize = 50;
@@ -27,7 +26,7 @@ public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments
     [HttpGet]
     [EndpointSummary("List invoices")]
     [EndpointDescription("A page of the invoices the filter selects, in its order; nextCursor is null after the last page.")]
-    [ProducesResponseType<InvoicePageJson>(StatusCodes.Status200OK)]
+    [ProducesResponseType<InvoicePageJson>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<ActionResult<InvoicePageJson>> List(
         [FromQuery] InvoiceFilterInput filter,
@@ -54,7 +53,7 @@ public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments
     [HttpGet("{number}")]
     [EndpointSummary("Get one invoice")]
     [EndpointDescription("The invoice with this number, e.g. INV-0000042.")]
-    [ProducesResponseType<InvoiceJson>(StatusCodes.Status200OK)]
+    [ProducesResponseType<InvoiceJson>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<InvoiceJson>> Get(string number, CancellationToken cancellationToken)
     {
