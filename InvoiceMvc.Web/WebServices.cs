@@ -33,6 +33,18 @@ public static class WebServices
         services.AddScoped<InvoicePages>();
         services.AddScoped<InvoiceExplorer>();
         services.AddSingleton<FluentValidation.IValidator<InvoiceFilterInput>, InvoiceFilterValidator>();
+        services.AddSingleton<InvoiceDocuments>();
+        // The read API's document at /openapi/v1.json: the /api endpoints only, not the pages.
+        services.AddOpenApi(o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "InvoiceMvc read API";
+                document.Info.Description = "Invoices as JSON: the explorer's filter, keyset pages, one invoice by number.";
+                return Task.CompletedTask;
+            });
+        });
         builder.AddOperations();
         builder.AddSecurity();
         return builder;
@@ -60,6 +72,7 @@ public static class WebServices
         app.MapOperations();
         app.MapHangfireDashboardForAdmins();
         app.MapControllers();
+        app.MapOpenApi();
         return app;
     }
 }

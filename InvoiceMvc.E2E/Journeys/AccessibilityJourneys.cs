@@ -69,7 +69,7 @@ public sealed class AccessibilityJourneys
         await AssertAccessibleAsync(dashboard.Page, "dashboard, processing backlog");
     });
 
-    private static async Task AssertAccessibleAsync(IPage page, string what)
+    internal static async Task AssertAccessibleAsync(IPage page, string what)
     {
         var result = await page.RunAxe(Rules);
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();

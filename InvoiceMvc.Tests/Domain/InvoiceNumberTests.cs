@@ -16,3 +16,34 @@ public sealed class InvoiceNumberTests
     public void Format_RejectsZero() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => InvoiceNumber.Format(0));
 }
+
+public sealed class InvoiceNumberParseTests
+{
+    [Theory]
+    [InlineData("INV-0000001", 1)]
+    [InlineData("INV-0000042", 42)]
+    [InlineData("INV-12345678", 12_345_678)]
+    public void TryParse_ReadsWhatFormatWrites(string text, long expected)
+    {
+        Assert.True(InvoiceNumber.TryParse(text, out var sequence));
+        Assert.Equal(expected, sequence);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("INV-")]
+    [InlineData("INV-0000000")]
+    [InlineData("INV-42")]
+    [InlineData("INV-00000042")]
+    [InlineData("inv-0000042")]
+    [InlineData("INV-+000042")]
+    [InlineData("INV-0000042 ")]
+    [InlineData("INV-99999999999999999999")]
+    [InlineData("42")]
+    public void TryParse_RefusesAnyOtherSpelling(string? text)
+    {
+        Assert.False(InvoiceNumber.TryParse(text, out var sequence));
+        Assert.Equal(0, sequence);
+    }
+}

@@ -42,6 +42,9 @@ public sealed class DashboardFormatter
 
     public string Count(long count) => count.ToString("N0", _culture);
 
+    /// <summary>A rate such as the VAT rate (0.15 shows as 15%), to at most two decimals of a percent.</summary>
+    public string Rate(decimal rate) => rate.ToString("0.##%", _culture);
+
     /// <summary>Invoice times in UTC: the server cannot know each viewer's time zone.</summary>
     public string Date(DateTimeOffset at) => at.UtcDateTime.ToString(_datePattern, _culture);
 
