@@ -102,6 +102,14 @@ public sealed partial class Journey
             Record(_console, $"[{label}] page error: {error}");
             Record(_problems, $"[{label}] page error: {error}");
         };
+        // The console says only "404"; the log says which request.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Record(_console, $"[{label}] {response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
         page.Console += (_, message) =>
         {
             Record(_console, $"[{label}] {message.Type}: {message.Text}");

