@@ -43,12 +43,15 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
 
         // The real-time smoke test of the pacing: the exact schedule (every 500 ms to the tick, no idle
         // credit, a stall re-anchors) is asserted on a fake clock in Web/Dashboard/ViewerStateTests.
-        // The rate: the typical gap is 500 ms +-5 %. A busy 2-core CI machine can stall the stream once
-        // (seen: one 1,002 ms gap in a full suite run; alone, 6 of 6 runs took 9,998-10,004 ms); the
-        // pacer then re-anchors instead of bursting, so such a stall costs at most one interval.
+        // The rate: the typical gap is 500 ms +-5 % (alone, 6 of 6 runs took 9,998-10,004 ms for the 20
+        // intervals). A busy 2-core CI machine stalls the stream now and then; the pacer then re-anchors
+        // instead of bursting, so a stall makes one long gap and never a burst.
+        // Each stall re-anchors the pacer and so adds its own length to the window: a loaded machine
+        // (seen: gaps up to 1,336 ms, 12.3 s for the 20 intervals) lengthens it without bound, so the
+        // window is checked only from below (never faster) and the rate by the median.
         var median = gaps.Order().ElementAt(gaps.Count / 2);
         Assert.InRange(median, 475, 525);
-        Assert.InRange(window.TotalSeconds, 9.5, 11.0);
+        Assert.True(window.TotalSeconds >= 9.5, $"20 intervals took {window.TotalSeconds:0.000} s: faster than 2 rows/s");
         // Never a burst: any two consecutive gaps together span at least 400 ms, so three rows never
         // arrive (nearly) at once. Not a bound on single gaps, nor 800 ms for the pair: a row that reached
         // this reader late (its own scheduling on a busy machine) lengthens the gap before it and shortens
