@@ -26,7 +26,8 @@ public sealed class EventsController(Cursors cursors, DashboardStream stream, IV
             return ValidationProblem(new ValidationProblemDetails(invalid.ToDictionary()) { Status = StatusCodes.Status400BadRequest });
         }
 
-        if (filtered && !filter.ToFilter().IsNewestFirst)
+        var typed = filtered ? filter.ToFilter() : null;
+        if (typed is { IsNewestFirst: false })
         {
             // New invoices belong at the top only in a newest-first order: other orders have no live rows.
             return Problem(detail: "The live stream serves only newest-first orders: sort=number or sort=date with dir=desc.",
@@ -39,6 +40,6 @@ public sealed class EventsController(Cursors cursors, DashboardStream stream, IV
             return Problem(detail: start.Error, statusCode: StatusCodes.Status400BadRequest, title: "Bad cursor");
         }
 
-        return new EventStreamResult(stream.RunAsync(start.Value, filtered ? filter.ToFilter() : null, cancellationToken));
+        return new EventStreamResult(stream.RunAsync(start.Value, typed, cancellationToken));
     }
 }
