@@ -167,12 +167,9 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
     private static List<string> Where(InvoiceFilter f, (long[] Sellers, long[] Buyers) textParties, NpgsqlCommand cmd)
     {
         var where = new List<string>();
-        if (f.Text is { } text)
+        if (f.Text is { } text && TextCondition(text, textParties, cmd) is { } condition)
         {
-            where.Add("(i.invoice_number ILIKE @text OR i.seller_id = ANY(@textSellers) OR i.buyer_id = ANY(@textBuyers))");
-            cmd.Parameters.AddWithValue("text", NpgsqlDbType.Text, Like.Contains(text));
-            cmd.Parameters.AddWithValue("textSellers", textParties.Sellers);
-            cmd.Parameters.AddWithValue("textBuyers", textParties.Buyers);
+            where.Add(condition);
         }
 
         if (f.Seller is { } seller)
@@ -219,6 +216,49 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
         }
 
         return where;
+    }
+
+    /// <summary>
+    /// The text's "contains" over number, seller and buyer as only the parts that can match: the number
+    /// through <see cref="NumberSearch"/> (the primary key for "INV-0042", the trigram index for digits
+    /// alone, nothing for a name), each party kind as one id or a list. Null when every invoice matches.
+    /// </summary>
+    private static string? TextCondition(string text, (long[] Sellers, long[] Buyers) parties, NpgsqlCommand cmd)
+    {
+        var number = NumberSearch.For(text).Match<List<string>?>(
+            none: () => [],
+            every: () => null,
+            pattern: () =>
+            {
+                cmd.Parameters.AddWithValue("text", NpgsqlDbType.Text, Like.Contains(text));
+                return ["i.invoice_number ILIKE @text"];
+            },
+            idRanges: r => r.Ranges.Select((range, n) =>
+            {
+                cmd.Parameters.AddWithValue($"numberFrom{n}", range.From);
+                cmd.Parameters.AddWithValue($"numberTo{n}", range.To);
+                return $"i.id BETWEEN @numberFrom{n} AND @numberTo{n}";
+            }).ToList());
+        if (number is not { } any)
+        {
+            return null;
+        }
+
+        AddParties(any, "seller_id", "textSellers", parties.Sellers, cmd);
+        AddParties(any, "buyer_id", "textBuyers", parties.Buyers, cmd);
+        return any.Count == 0 ? "FALSE" : "(" + string.Join(" OR ", any) + ")";
+    }
+
+    /// <summary>One id as an equality, so the planner can walk its (party, id) index in order; several as a list.</summary>
+    private static void AddParties(List<string> any, string column, string name, long[] ids, NpgsqlCommand cmd)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        any.Add(ids.Length == 1 ? $"i.{column} = @{name}" : $"i.{column} = ANY(@{name})");
+        cmd.Parameters.AddWithValue(name, ids.Length == 1 ? ids[0] : ids);
     }
 
     private static string WhereClause(List<string> where) => where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);

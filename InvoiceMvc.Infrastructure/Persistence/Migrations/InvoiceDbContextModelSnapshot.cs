@@ -217,7 +217,8 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("IX_invoices_invoice_number");
 
                     b.HasIndex(new[] { "InvoiceNumber" }, "ix_invoices_number_trgm")
-                        .HasDatabaseName("ix_invoices_number_trgm");
+                        .HasDatabaseName("ix_invoices_number_trgm")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "InvoiceNumber" }, "ix_invoices_number_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "InvoiceNumber" }, "ix_invoices_number_trgm"), new[] { "gin_trgm_ops" });

@@ -24,6 +24,8 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
         ["none"] = InvoiceFilter.All,
         ["text name"] = new() { Text = "alpha" },
         ["text number"] = new() { Text = "inv-000001" },
+        ["text number end"] = new() { Text = "V-000008" },
+        ["text digits"] = new() { Text = "01" },
         ["text like chars"] = new() { Text = "_50%" },
         ["seller"] = new() { Seller = "Beta Goods" },
         ["buyer"] = new() { Buyer = "Delta_50% LLC" },
@@ -104,6 +106,8 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
     [InlineData("run")]
     [InlineData("text name")]
     [InlineData("text like chars")]
+    [InlineData("text number end")]
+    [InlineData("text digits")]
     [InlineData("from")]
     [InlineData("to")]
     [InlineData("seller+from+max")]
@@ -122,6 +126,18 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
         Assert.Equal(matches.Max(i => i.Id), summary.LastInvoiceId);
         // Counting a row the summary already holds changes nothing.
         Assert.Equal(summary, summary.With(matches[^1]));
+    }
+
+    [Theory]
+    [InlineData("zz-9", 0)] // in no number and no name
+    [InlineData("inv0", 0)] // looks like a number, is none
+    [InlineData("Nv-", ExplorerSeed.Count)] // a piece of every number
+    public async Task TextThatNoNumberOrNameCanHold_FindsNothing_AndAPieceOfThePrefix_FindsEverything(string text, int expected)
+    {
+        var filter = new InvoiceFilter { Text = text };
+        Assert.Equal(expected, _all.Count(filter.Matches));
+        Assert.Equal(expected, (await _search.PageAsync(filter, null, InvoiceSearch.MaxPageSize, CancellationToken.None))!.Count);
+        Assert.Equal(expected, (await _search.SummaryAsync(filter, CancellationToken.None)).Count);
     }
 
     [Fact]
