@@ -107,6 +107,7 @@ public static class DependencyInjection
         services.AddScoped<GenerationJob>();
         services.AddScoped<InvoiceQueries>();
         services.AddSingleton<InvoiceSearch>();
+        services.AddSingleton<AnalyticsQueries>();
         services.AddScoped<AuditTrail>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Hangfire;
+using InvoiceMvc.Web.Analytics;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Operations;
@@ -34,6 +35,10 @@ public static class WebServices
         services.AddScoped<InvoiceExplorer>();
         services.AddSingleton<FluentValidation.IValidator<InvoiceFilterInput>, InvoiceFilterValidator>();
         services.AddSingleton<InvoiceDocuments>();
+        services.AddSingleton<FluentValidation.IValidator<AnalyticsInput>, AnalyticsInputValidator>();
+        services.AddSingleton<AnalyticsReport>();
+        services.AddSingleton<AnalyticsFrames>();
+        services.AddSingleton<AnalyticsStream>();
         // The read API's document at /openapi/v1.json: the /api endpoints only, not the pages.
         services.AddOpenApi(o =>
         {
@@ -41,7 +46,7 @@ public static class WebServices
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "InvoiceMvc read API";
-                document.Info.Description = "Invoices as JSON: the explorer's filter, keyset pages, one invoice by number.";
+                document.Info.Description = "Invoices as JSON: the explorer's filter, keyset pages, one invoice by number; analytics of a date range.";
                 return Task.CompletedTask;
             });
         });

@@ -4,7 +4,8 @@ over 30 days, 40 sellers / 2,000 buyers skewed like the generator) into a Postgr
 consistent with the stats row and the rollups, starts the real app (Release, Production) and times,
 through HTTP, p50 and p99 over BENCH_REQUESTS requests each: the first page of every sort, each
 filter alone and a three-filter combination, a deep page, the detail page, count+sums (unfiltered,
-one seller, one run, free text), the export of ~1,000,000 rows (time, rows/s, the app's peak RSS)
+one seller, one run, free text), the analytics JSON and page (issue 14: minute, hour, day buckets;
+rankings from party_days and from party_totals), the export of ~1,000,000 rows (time, rows/s, the app's peak RSS)
 and a live run's schedule with all of that in the table. Writes the figures to docs/benchmarks.md.
 
     scripts/bench-explorer.sh                 # 10M; the load (~15-30 min on 2 cores) is kept for reruns
@@ -84,7 +85,7 @@ def load():
         return
     log(f"loading {N:,} invoices")
     t0 = time.time()
-    psql("TRUNCATE invoices, party_totals, generation_runs, parties RESTART IDENTITY CASCADE")
+    psql("TRUNCATE invoices, party_totals, party_days, invoice_buckets, generation_runs, parties RESTART IDENTITY CASCADE")
     psql("""
         INSERT INTO parties (name, kind) SELECT 'Seller ' || lpad(g::text, 2, '0') || ' Trading', 1 FROM generate_series(1, 40) g;
         INSERT INTO parties (name, kind) SELECT 'Buyer ' || lpad(g::text, 4, '0'), 2 FROM generate_series(1, 2000) g;""")
@@ -125,6 +126,13 @@ def load():
           FROM (SELECT run_id, sum(subtotal) s, sum(vat_amount) v, sum(total_amount) t FROM invoices GROUP BY run_id) t WHERE r.id = t.run_id;
         UPDATE invoice_stats SET invoice_count = x.n, total_amount = x.t, vat_amount = x.v, last_invoice_id = x.m
           FROM (SELECT count(*) n, sum(total_amount) t, sum(vat_amount) v, max(id) m FROM invoices) x;
+        INSERT INTO invoice_buckets (grain, bucket_start, invoice_count, subtotal, vat_amount, total_amount, last_invoice_id)
+        SELECT g.grain, date_trunc(g.unit, i.invoice_date, 'UTC'), count(*), sum(i.subtotal), sum(i.vat_amount), sum(i.total_amount), max(i.id)
+          FROM invoices i CROSS JOIN (VALUES (1::smallint, 'minute'), (2::smallint, 'hour'), (3::smallint, 'day')) g(grain, unit) GROUP BY 1, 2;
+        INSERT INTO party_days (kind, day, party_id, invoice_count, subtotal, vat_amount, total_amount)
+        SELECT kind, (invoice_date AT TIME ZONE 'UTC')::date, party_id, count(*), sum(subtotal), sum(vat_amount), sum(total_amount)
+          FROM (SELECT 1::smallint AS kind, seller_id AS party_id, invoice_date, subtotal, vat_amount, total_amount FROM invoices
+                UNION ALL SELECT 2::smallint, buyer_id, invoice_date, subtotal, vat_amount, total_amount FROM invoices) x GROUP BY 1, 2, 3;
         ALTER TABLE invoices ENABLE TRIGGER USER;
         SELECT setval(pg_get_serial_sequence('generation_runs', 'id'), (SELECT max(id) FROM generation_runs));""")
     psql("VACUUM ANALYZE invoices")
@@ -265,6 +273,14 @@ def main():
         rows.append(timed(client, "detail page", f"/invoices/INV-{N // 2:07d}"))
         for label, q in [("unfiltered", ""), ("one seller", "seller=Seller+07+Trading"), ("one run", "run=42"), ("free text q=Buyer 0042", "q=Buyer+0042")]:
             rows.append(timed(client, f"count+sums, {label}", f"/invoices/summary?{q}"))
+        # Analytics (issue 14): every read is bounded by the buckets shown and the party pool, never by invoices.
+        days29, days30, yesterday = ((today - datetime.timedelta(days=n)).isoformat() for n in (29, 30, 1))
+        for label, q in [("today by minute", ""), ("2 days by minute", f"from={yesterday}&to={today}&bucket=minute"),
+                         ("7 days by hour", f"from={week}&to={today}"), ("30 days by day (party_days)", f"from={days29}&to={today}&bucket=day"),
+                         ("all 31 days by day (party_totals)", f"from={days30}&to={today}&bucket=day")]:
+            rows.append(timed(client, f"analytics JSON, {label}", f"/api/analytics?{q}"))
+        rows.append(timed(client, "analytics page, 7 days by hour", f"/analytics?from={week}&to={today}"))
+        rows.append(timed(client, "analytics page, 30 days by day", f"/analytics?from={days29}&to={today}&bucket=day"))
         three_days = (today - datetime.timedelta(days=2)).isoformat()
         pid = app.pid
         exported = export(client, pid, f"/invoices/export.csv?from={three_days}&to={today}")

@@ -1,4 +1,6 @@
+using System.Globalization;
 using FluentValidation;
+using InvoiceMvc.Web.Analytics;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Security;
@@ -10,16 +12,27 @@ namespace InvoiceMvc.Web.Controllers;
 /// <summary>
 /// The one SSE stream per tab: the dashboard's (invoice rows paced, stats and status), or the
 /// explorer's when the query carries its filter or order (only the matching rows, and the count and
-/// sums after each).
+/// sums after each), or the analytics page's when it carries analytics=1 (its chart and figures, at most 1/s).
 /// </summary>
-public sealed class EventsController(Cursors cursors, DashboardStream stream, IValidator<InvoiceFilterInput> validator) : Controller
+public sealed class EventsController(
+    Cursors cursors,
+    DashboardStream stream,
+    IValidator<InvoiceFilterInput> validator,
+    AnalyticsStream analyticsStream,
+    IValidator<AnalyticsInput> analyticsValidator) : Controller
 {
     /// <param name="after">The last invoice id the page has; the browser's Last-Event-ID header wins over it.</param>
     /// <param name="lastEventId">Sent by the browser when it re-opens a dropped stream by itself.</param>
     [HttpGet("/events")]
     [EnableRateLimiting(RateLimitPolicies.Streams)]
-    public async Task<IActionResult> Get([FromQuery] InvoiceFilterInput filter, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Get([FromQuery] InvoiceFilterInput filter, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+        [FromQuery] string? analytics, [FromQuery] AnalyticsInput analyticsInput, CancellationToken cancellationToken)
     {
+        if (analytics is not null)
+        {
+            return await AnalyticsAsync(analytics, analyticsInput, after, cancellationToken);
+        }
+
         var filtered = filter.HasConditions || InvoiceFilterInput.Blank(filter.Sort) is not null || InvoiceFilterInput.Blank(filter.Dir) is not null;
         if (filtered && await validator.ValidateAsync(filter, cancellationToken) is { IsValid: false } invalid)
         {
@@ -41,5 +54,28 @@ public sealed class EventsController(Cursors cursors, DashboardStream stream, IV
         }
 
         return new EventStreamResult(stream.RunAsync(start.Value, typed, cancellationToken));
+    }
+
+    // The analytics page's from/to are its own (whole days, no other filter): checked by its validator only.
+    private async Task<IActionResult> AnalyticsAsync(string analytics, AnalyticsInput input, string? after, CancellationToken cancellationToken)
+    {
+        if (analytics != "1")
+        {
+            return Problem(detail: "analytics must be 1.", statusCode: StatusCodes.Status400BadRequest, title: "Bad stream");
+        }
+
+        if (await analyticsValidator.ValidateAsync(input, cancellationToken) is { IsValid: false } invalid)
+        {
+            return ValidationProblem(new ValidationProblemDetails(invalid.ToDictionary()) { Status = StatusCodes.Status400BadRequest });
+        }
+
+        long asOf = 0;
+        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out asOf))
+        {
+            return Problem(detail: "after must be the id of the newest invoice the page counts: a whole number from 0 up.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Bad cursor");
+        }
+
+        return new EventStreamResult(analyticsStream.RunAsync(input, asOf, cancellationToken));
     }
 }

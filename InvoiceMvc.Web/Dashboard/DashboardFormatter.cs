@@ -16,6 +16,9 @@ public sealed class DashboardFormatter
     private readonly CultureInfo _culture;
     private readonly string _datePattern;
 
+    /// <summary>The display culture (with the configured currency symbol), for views that format their own dates.</summary>
+    public CultureInfo Culture => _culture;
+
     public DashboardFormatter(IOptions<DisplayOptions> options)
     {
         var o = options.Value;

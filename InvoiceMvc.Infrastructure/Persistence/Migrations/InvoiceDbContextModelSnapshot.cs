@@ -379,6 +379,103 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.InvoiceBucketRow", b =>
+                {
+                    b.Property<short>("Grain")
+                        .HasColumnType("smallint")
+                        .HasColumnName("grain");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<long>("InvoiceCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("invoice_count");
+
+                    b.Property<long>("LastInvoiceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_invoice_id");
+
+                    b.Property<decimal>("Subtotal")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("subtotal");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<decimal>("VatAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("vat_amount");
+
+                    b.HasKey("Grain", "BucketStart")
+                        .HasName("PK_invoice_buckets");
+
+                    b.ToTable("invoice_buckets", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_invoice_buckets_aligned", "bucket_start = date_trunc((ARRAY['minute', 'hour', 'day'])[grain], bucket_start, 'UTC')");
+
+                            t.HasCheckConstraint("ck_invoice_buckets_grain", "grain IN (1, 2, 3)");
+
+                            t.HasCheckConstraint("ck_invoice_buckets_non_negative", "invoice_count >= 0 AND subtotal >= 0 AND vat_amount >= 0");
+
+                            t.HasCheckConstraint("ck_invoice_buckets_total", "total_amount = subtotal + vat_amount");
+                        });
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.PartyDayRow", b =>
+                {
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("PartyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("party_id");
+
+                    b.Property<long>("InvoiceCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("invoice_count");
+
+                    b.Property<decimal>("Subtotal")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("subtotal");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<decimal>("VatAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("vat_amount");
+
+                    b.HasKey("Kind", "Day", "PartyId")
+                        .HasName("PK_party_days");
+
+                    b.HasIndex("PartyId")
+                        .HasDatabaseName("IX_party_days_party_id");
+
+                    b.ToTable("party_days", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_party_days_kind", "kind IN (1, 2)");
+
+                            t.HasCheckConstraint("ck_party_days_non_negative", "invoice_count >= 0 AND subtotal >= 0 AND vat_amount >= 0");
+
+                            t.HasCheckConstraint("ck_party_days_total", "total_amount = subtotal + vat_amount");
+                        });
+                });
+
             modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.PartyTotalsRow", b =>
                 {
                     b.Property<long>("PartyId")
@@ -710,6 +807,16 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("FK_invoices_parties_seller_id");
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.PartyDayRow", b =>
+                {
+                    b.HasOne("InvoiceMvc.Domain.Invoices.Party", null)
+                        .WithMany()
+                        .HasForeignKey("PartyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("FK_party_days_parties_party_id");
                 });
 
             modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.PartyTotalsRow", b =>
