@@ -56,12 +56,15 @@ public sealed class GenerationJob(
                 return;
             }
 
+            // The parties first (a process's first run makes and stores them): the schedule starts once
+            // the job can produce, or its first tick would be late by that work.
+            var pool = await parties.GetAsync(cancellationToken);
             // Anchored so that the next tick is due now: a fresh run starts at once, and a resumed run
             // keeps its own pace instead of bursting out the ticks it missed while nobody ran it.
             var schedule = new GenerationSchedule(
                 GenerationSchedule.AnchorForResume(time.GetUtcNow(), run.Produced, run.RatePerSecond), run.RatePerSecond, run.Target);
             logger.LogInformation("Producing run {RunId} from {Produced} to {Target} at {Rate}/s", runId, run.Produced, run.Target, run.RatePerSecond);
-            await ProduceAsync(connection, run, schedule, cancellationToken);
+            await ProduceAsync(connection, run, pool, schedule, cancellationToken);
             var final = await runs.LoadAsync(runId, CancellationToken.None);
             logger.LogInformation("Run {RunId} ended {Status} with {Produced} of {Target} invoices", runId, final?.Status, final?.Produced, final?.Target);
         }
@@ -78,11 +81,10 @@ public sealed class GenerationJob(
         }
     }
 
-    private async Task ProduceAsync(NpgsqlConnection connection, GenerationRun run, GenerationSchedule schedule, CancellationToken cancellationToken)
+    private async Task ProduceAsync(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, GenerationSchedule schedule, CancellationToken cancellationToken)
     {
         var produced = run.Produced;
         var vatRate = invoicing.Value.VatRate;
-        var pool = await parties.GetAsync(cancellationToken);
         while (produced < run.Target)
         {
             var due = schedule.DueAt(produced);

@@ -30,7 +30,7 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = dataSource.CreateCommand();
-        var where = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
+        var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
         var key = SortColumn(filter.Sort);
         if (after is { } afterId)
         {
@@ -47,7 +47,12 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("after", afterId);
         }
 
-        cmd.CommandText = $"SELECT {Columns} FROM invoices i {WhereClause(where)} {OrderBy(filter)} LIMIT @size";
+        // A text that matches in several ways (number ranges, parties) is the union of each way's own first
+        // page, each planned on its own index, then ordered once: the page of an OR is among the pages of
+        // its parts. As one OR the planner could only merge bitmaps of every match and sort them.
+        cmd.CommandText = anyOf is { Count: > 1 }
+            ? $"SELECT * FROM ({string.Join(" UNION ", anyOf.Select(part => $"(SELECT {Columns} FROM invoices i {WhereClause([.. where, part])} {OrderBy(filter)} LIMIT @size)"))}) i {OrderBy(filter)} LIMIT @size"
+            : $"SELECT {Columns} FROM invoices i {WhereClause(All(where, anyOf))} {OrderBy(filter)} LIMIT @size";
         cmd.Parameters.AddWithValue("size", Math.Clamp(size, 1, MaxPageSize));
         var invoices = new List<Invoice>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -64,8 +69,8 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = dataSource.CreateCommand();
-        var where = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
-        cmd.CommandText = $"SELECT {Columns} FROM invoices i {WhereClause(where)} {OrderBy(filter)}";
+        var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
+        cmd.CommandText = $"SELECT {Columns} FROM invoices i {WhereClause(All(where, anyOf))} {OrderBy(filter)}";
         // Npgsql hands rows over as they arrive; nothing is buffered beyond its read buffer.
         await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         while (await r.ReadAsync(cancellationToken))
@@ -110,10 +115,10 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
         }
         else
         {
-            var where = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
+            var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
             cmd.CommandText = $"""
                 SELECT count(*), coalesce(sum(i.subtotal), 0), coalesce(sum(i.vat_amount), 0), coalesce(sum(i.total_amount), 0), coalesce(max(i.id), 0)
-                  FROM invoices i {WhereClause(where)}
+                  FROM invoices i {WhereClause(All(where, anyOf))}
                 """;
         }
 
@@ -164,13 +169,14 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
         return ([.. sellers], [.. buyers]);
     }
 
-    private static List<string> Where(InvoiceFilter f, (long[] Sellers, long[] Buyers) textParties, NpgsqlCommand cmd)
+    /// <summary>
+    /// The filter's conditions: <c>All</c> must hold, and one of <c>AnyOf</c> (the text's ways to match;
+    /// null when the text asks nothing, empty when nothing can hold it).
+    /// </summary>
+    private static (List<string> All, List<string>? AnyOf) Where(InvoiceFilter f, (long[] Sellers, long[] Buyers) textParties, NpgsqlCommand cmd)
     {
         var where = new List<string>();
-        if (f.Text is { } text && TextCondition(text, textParties, cmd) is { } condition)
-        {
-            where.Add(condition);
-        }
+        var anyOf = f.Text is { } text ? TextParts(text, textParties, cmd) : null;
 
         if (f.Seller is { } seller)
         {
@@ -215,15 +221,23 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("run", run);
         }
 
-        return where;
+        return (where, anyOf);
     }
+
+    private static List<string> All(List<string> where, List<string>? anyOf) => anyOf switch
+    {
+        null => where,
+        [] => [.. where, "FALSE"],
+        _ => [.. where, "(" + string.Join(" OR ", anyOf) + ")"],
+    };
 
     /// <summary>
     /// The text's "contains" over number, seller and buyer as only the parts that can match: the number
-    /// through <see cref="NumberSearch"/> (the primary key for "INV-0042", the trigram index for digits
-    /// alone, nothing for a name), each party kind as one id or a list. Null when every invoice matches.
+    /// through <see cref="NumberSearch"/> (an id range on the primary key for each length "INV-0042" can
+    /// have, the trigram index for digits alone, nothing for a name), each party kind as one id or a list.
+    /// Null when every invoice matches.
     /// </summary>
-    private static string? TextCondition(string text, (long[] Sellers, long[] Buyers) parties, NpgsqlCommand cmd)
+    private static List<string>? TextParts(string text, (long[] Sellers, long[] Buyers) parties, NpgsqlCommand cmd)
     {
         var number = NumberSearch.For(text).Match<List<string>?>(
             none: () => [],
@@ -246,7 +260,7 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
 
         AddParties(any, "seller_id", "textSellers", parties.Sellers, cmd);
         AddParties(any, "buyer_id", "textBuyers", parties.Buyers, cmd);
-        return any.Count == 0 ? "FALSE" : "(" + string.Join(" OR ", any) + ")";
+        return any;
     }
 
     /// <summary>One id as an equality, so the planner can walk its (party, id) index in order; several as a list.</summary>

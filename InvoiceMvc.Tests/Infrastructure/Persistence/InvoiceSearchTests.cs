@@ -26,6 +26,8 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
         ["text number"] = new() { Text = "inv-000001" },
         ["text number end"] = new() { Text = "V-000008" },
         ["text digits"] = new() { Text = "01" },
+        ["text number or name"] = new() { Text = "5" }, // numbers with a 5, and Delta_50% LLC
+        ["text sellers and buyers"] = new() { Text = "T" },
         ["text like chars"] = new() { Text = "_50%" },
         ["seller"] = new() { Seller = "Beta Goods" },
         ["buyer"] = new() { Buyer = "Delta_50% LLC" },
@@ -108,6 +110,8 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
     [InlineData("text like chars")]
     [InlineData("text number end")]
     [InlineData("text digits")]
+    [InlineData("text number or name")]
+    [InlineData("text sellers and buyers")]
     [InlineData("from")]
     [InlineData("to")]
     [InlineData("seller+from+max")]
