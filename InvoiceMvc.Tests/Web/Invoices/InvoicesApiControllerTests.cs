@@ -117,7 +117,7 @@ public sealed class InvoicesApiControllerTests(InvoiceDocumentsData data) : ICla
         using var client = data.App.CreateClient();
         using var doc = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
         var paths = doc.RootElement.GetProperty("paths");
-        Assert.Equal(["/api/invoices", "/api/invoices/{number}"], paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["/api/analytics", "/api/invoices", "/api/invoices/{number}"], paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         var list = paths.GetProperty("/api/invoices").GetProperty("get");
         var parameters = list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToHashSet();
