@@ -1,5 +1,5 @@
-using System.Globalization;
 using InvoiceMvc.Domain.Analytics;
+using InvoiceMvc.Web.Invoices;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InvoiceMvc.Web.Analytics;
@@ -19,8 +19,8 @@ public sealed record AnalyticsInput
     /// <summary>The days asked for, blanks filled in from <paramref name="today"/>; null when a date does not parse.</summary>
     public AnalyticsRange? ToRange(DateOnly today)
     {
-        var from = ParseDate(From);
-        var to = ParseDate(To);
+        var from = InvoiceFilterInput.ParseDate(From);
+        var to = InvoiceFilterInput.ParseDate(To);
         if ((Blank(From) is not null && from is null) || (Blank(To) is not null && to is null))
         {
             return null;
@@ -46,7 +46,4 @@ public sealed record AnalyticsInput
     }
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    internal static DateOnly? ParseDate(string? value) =>
-        Blank(value) is { } v && DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 }

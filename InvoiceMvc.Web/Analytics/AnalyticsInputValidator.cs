@@ -1,5 +1,6 @@
 using FluentValidation;
 using InvoiceMvc.Domain.Analytics;
+using InvoiceMvc.Web.Invoices;
 using static InvoiceMvc.Web.Analytics.AnalyticsInput;
 
 namespace InvoiceMvc.Web.Analytics;
@@ -13,13 +14,7 @@ public sealed class AnalyticsInputValidator : AbstractValidator<AnalyticsInput>
 {
     public AnalyticsInputValidator(TimeProvider time)
     {
-        RuleFor(x => x.From).Must(v => Blank(v) is null || ParseDate(v) is not null).OverridePropertyName("from")
-            .WithMessage("From must be a date like 2026-12-31.");
-        RuleFor(x => x.To).Must(v => Blank(v) is null || ParseDate(v) is not null).OverridePropertyName("to")
-            .WithMessage("To must be a date like 2026-12-31.");
-        RuleFor(x => x.To).Must((x, to) => ParseDate(to) >= ParseDate(x.From))
-            .When(x => ParseDate(x.From) is not null && ParseDate(x.To) is not null).OverridePropertyName("to")
-            .WithMessage("To must be on or after From.");
+        DayRangeRules.Add(this, x => x.From, x => x.To);
         RuleFor(x => x.Bucket).Must(v => Blank(v) is null || Buckets.Parse(Blank(v)) is not null).OverridePropertyName("bucket")
             .WithMessage("Bucket must be minute, hour or day.");
         RuleFor(x => x.Bucket).Must((x, _) => Fits(x, time)).OverridePropertyName("bucket")

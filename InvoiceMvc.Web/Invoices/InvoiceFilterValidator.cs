@@ -19,13 +19,7 @@ public sealed class InvoiceFilterValidator : AbstractValidator<InvoiceFilterInpu
         RuleFor(x => x.Buyer).MaximumLength(MaxNameLength).OverridePropertyName("buyer")
             .WithMessage($"A buyer's name is at most {MaxNameLength} characters.");
 
-        RuleFor(x => x.From).Must(v => Blank(v) is null || ParseDate(v) is not null).OverridePropertyName("from")
-            .WithMessage("From must be a date like 2026-12-31.");
-        RuleFor(x => x.To).Must(v => Blank(v) is null || ParseDate(v) is not null).OverridePropertyName("to")
-            .WithMessage("To must be a date like 2026-12-31.");
-        RuleFor(x => x.To).Must((x, to) => ParseDate(to) >= ParseDate(x.From))
-            .When(x => ParseDate(x.From) is not null && ParseDate(x.To) is not null).OverridePropertyName("to")
-            .WithMessage("To must be on or after From.");
+        DayRangeRules.Add(this, x => x.From, x => x.To);
 
         AmountRules(x => x.Min, "min", "Minimum total");
         AmountRules(x => x.Max, "max", "Maximum total");
