@@ -17,7 +17,7 @@ public static class Buckets
     /// <summary>The longest range (in days) each bucket may cover: a chart stays at a few thousand buckets at most.</summary>
     public static int MaxDays(Bucket bucket) => bucket switch
     {
-        Bucket.Minute => 2,    // 2,880 buckets
+        Bucket.Minute => 1,    // 1,440 buckets: a longer minute chart would only be downsampled
         Bucket.Hour => 92,     // 2,208 buckets
         _ => 3_660,            // ten years of days
     };

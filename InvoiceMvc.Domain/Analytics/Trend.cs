@@ -5,16 +5,27 @@ public static class Trend
 {
     /// <summary>
     /// Every bucket from <paramref name="start"/> (aligned) up to but excluding <paramref name="end"/>, with
-    /// the rolled-up figures where there are any and zeros elsewhere. Rows outside the range are ignored.
+    /// the rolled-up figures where there are any and zeros elsewhere. <paramref name="rows"/> come in
+    /// ascending order of start (as the rollup is read); rows outside the range are ignored. One pass, one
+    /// array of exactly the range's buckets: a day's minute chart is 1,440 of them on every live refresh.
     /// </summary>
     public static IReadOnlyList<SeriesPoint> Fill(IEnumerable<SeriesPoint> rows, DateTimeOffset start, DateTimeOffset end, Bucket bucket)
     {
-        var byStart = rows.ToDictionary(r => r.Start.UtcTicks, r => r.Totals);
+        ArgumentNullException.ThrowIfNull(rows);
         var step = Buckets.Length(bucket);
-        var points = new List<SeriesPoint>();
-        for (var at = Buckets.Floor(start, bucket); at < end; at += step)
+        var first = Buckets.Floor(start, bucket);
+        var points = new SeriesPoint[end > first ? (int)Math.Ceiling((end - first) / step) : 0];
+        using var row = rows.GetEnumerator();
+        var more = row.MoveNext();
+        for (var i = 0; i < points.Length; i++)
         {
-            points.Add(new SeriesPoint(at, byStart.GetValueOrDefault(at.UtcTicks)));
+            var at = first + (step * i);
+            while (more && row.Current.Start < at)
+            {
+                more = row.MoveNext();
+            }
+
+            points[i] = new SeriesPoint(at, more && row.Current.Start == at ? row.Current.Totals : PeriodTotals.Zero);
         }
 
         return points;

@@ -74,7 +74,7 @@ public sealed class AnalyticsJourneys
         // A refused range (400): the message beside its field.
         j.AllowConsoleError(new Regex(@"status of 400 \(Bad Request\)"));
         await analytics.GotoAsync("bucket=minute&from=2026-01-01&to=2026-01-05");
-        await Expect(analytics.Page.GetByText("Minute buckets cover at most 2 days")).ToBeVisibleAsync();
+        await Expect(analytics.Page.GetByText("Minute buckets cover at most 1 day")).ToBeVisibleAsync();
         await Expect(analytics.Bucket).ToHaveAttributeAsync("aria-invalid", "true");
         await AccessibilityJourneys.AssertAccessibleAsync(analytics.Page, "analytics with a message");
 

@@ -53,7 +53,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         cmd.Parameters.AddWithValue("grain", (short)bucket);
         cmd.Parameters.AddWithValue("start", range.Start);
         cmd.Parameters.AddWithValue("end", range.End);
-        var points = new List<SeriesPoint>();
+        var points = new List<SeriesPoint>((int)Math.Min((range.End - range.Start) / Buckets.Length(bucket), 10_000));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
@@ -67,8 +67,9 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
     {
         await using var cmd = new NpgsqlCommand("""
             SELECT coalesce(sum(invoice_count), 0)::bigint, coalesce(sum(subtotal), 0), coalesce(sum(vat_amount), 0), coalesce(sum(total_amount), 0)
-              FROM invoice_buckets WHERE grain = 3 AND bucket_start >= @start AND bucket_start < @end
+              FROM invoice_buckets WHERE grain = @day AND bucket_start >= @start AND bucket_start < @end
             """, c, tx);
+        cmd.Parameters.AddWithValue("day", (short)Bucket.Day);
         cmd.Parameters.AddWithValue("start", range.Start);
         cmd.Parameters.AddWithValue("end", range.End);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -80,9 +81,10 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
     private static async Task<bool> CoversAllDaysAsync(NpgsqlConnection c, NpgsqlTransaction tx, AnalyticsRange range, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT (SELECT bucket_start FROM invoice_buckets WHERE grain = 3 ORDER BY bucket_start LIMIT 1) >= @start
-               AND (SELECT bucket_start FROM invoice_buckets WHERE grain = 3 ORDER BY bucket_start DESC LIMIT 1) < @end
+            SELECT (SELECT bucket_start FROM invoice_buckets WHERE grain = @day ORDER BY bucket_start LIMIT 1) >= @start
+               AND (SELECT bucket_start FROM invoice_buckets WHERE grain = @day ORDER BY bucket_start DESC LIMIT 1) < @end
             """, c, tx);
+        cmd.Parameters.AddWithValue("day", (short)Bucket.Day);
         cmd.Parameters.AddWithValue("start", range.Start);
         cmd.Parameters.AddWithValue("end", range.End);
         return await cmd.ExecuteScalarAsync(ct) is true;

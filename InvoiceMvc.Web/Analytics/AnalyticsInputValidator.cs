@@ -33,8 +33,10 @@ public sealed class AnalyticsInputValidator : AbstractValidator<AnalyticsInput>
         var bucket = input.BucketFor(input.ToRange(Today(time))!);
         return bucket == Bucket.Day
             ? "A range can cover at most " + Buckets.MaxDays(Bucket.Day).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " days."
-            : $"{char.ToUpperInvariant(Buckets.Name(bucket)[0])}{Buckets.Name(bucket)[1..]} buckets cover at most {Buckets.MaxDays(bucket)} days: choose a shorter range or a larger bucket.";
+            : $"{char.ToUpperInvariant(Buckets.Name(bucket)[0])}{Buckets.Name(bucket)[1..]} buckets cover at most {Days(Buckets.MaxDays(bucket))}: choose a shorter range or a larger bucket.";
     }
+
+    private static string Days(int days) => days == 1 ? "1 day" : $"{days} days";
 
     internal static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 }

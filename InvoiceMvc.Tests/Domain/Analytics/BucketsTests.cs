@@ -49,4 +49,21 @@ public sealed class BucketsTests
         Assert.Equal(3, Trend.Peak(points));
         Assert.Null(Trend.Peak(Trend.Fill([], start, start.AddMinutes(5), Bucket.Minute)));
     }
+
+    [Fact]
+    public void Fill_IgnoresRowsOutsideTheRange_AndEndsAtAPartialLastBucket()
+    {
+        var start = new DateTimeOffset(2026, 3, 1, 10, 0, 30, TimeSpan.Zero); // mid-minute: the first bucket is 10:00
+        var rows = new[]
+        {
+            new SeriesPoint(start.AddMinutes(-5), new PeriodTotals(9, 9m, 1.35m, 10.35m)),
+            new SeriesPoint(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), new PeriodTotals(1, 10m, 1.5m, 11.5m)),
+            new SeriesPoint(new DateTimeOffset(2026, 3, 1, 10, 2, 0, TimeSpan.Zero), new PeriodTotals(2, 20m, 3m, 23m)),
+            new SeriesPoint(new DateTimeOffset(2026, 3, 1, 10, 9, 0, TimeSpan.Zero), new PeriodTotals(7, 70m, 10.5m, 80.5m)),
+        };
+        var points = Trend.Fill(rows, start, new DateTimeOffset(2026, 3, 1, 10, 2, 1, TimeSpan.Zero), Bucket.Minute);
+
+        Assert.Equal(new long[] { 1, 0, 2 }, points.Select(p => p.Totals.Count));
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 2, 0, TimeSpan.Zero), points[^1].Start);
+    }
 }

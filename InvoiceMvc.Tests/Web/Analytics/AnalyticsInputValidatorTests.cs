@@ -14,7 +14,7 @@ public sealed class AnalyticsInputValidatorTests
 
     [Theory]
     [InlineData(null, null, null)]
-    [InlineData("2026-12-01", "2026-12-02", "minute")]
+    [InlineData("2026-12-02", "2026-12-02", "minute")]
     [InlineData("2026-09-01", "2026-12-01", "hour")]   // 92 days
     [InlineData("2020-01-01", "2026-12-31", null)]     // day buckets by default
     [InlineData(" 2026-12-02 ", "", "")]
@@ -25,7 +25,7 @@ public sealed class AnalyticsInputValidatorTests
     [InlineData(null, "yesterday", null, "to", "To must be a date like 2026-12-31.")]
     [InlineData("2026-12-02", "2026-12-01", null, "to", "To must be on or after From.")]
     [InlineData(null, null, "week", "bucket", "Bucket must be minute, hour or day.")]
-    [InlineData("2026-11-01", "2026-11-03", "minute", "bucket", "Minute buckets cover at most 2 days: choose a shorter range or a larger bucket.")]
+    [InlineData("2026-11-01", "2026-11-02", "minute", "bucket", "Minute buckets cover at most 1 day: choose a shorter range or a larger bucket.")]
     [InlineData("2026-01-01", "2026-12-01", "hour", "bucket", "Hour buckets cover at most 92 days: choose a shorter range or a larger bucket.")]
     [InlineData("1990-01-01", "2026-12-01", "day", "bucket", "A range can cover at most 3,660 days.")]
     public void BadInput_HasAMessageForItsField(string? from, string? to, string? bucket, string field, string message)

@@ -79,7 +79,7 @@ public sealed class AnalyticsPageTests(ExplorerApp app) : IClassFixture<Explorer
     [InlineData("from=2026-02-30", "from", "From must be a date like 2026-12-31.")]
     [InlineData("from=2026-03-04&to=2026-03-01", "to", "To must be on or after From.")]
     [InlineData("bucket=week", "bucket", "Bucket must be minute, hour or day.")]
-    [InlineData("from=2026-03-01&to=2026-03-04&bucket=minute", "bucket", "Minute buckets cover at most 2 days: choose a shorter range or a larger bucket.")]
+    [InlineData("from=2026-03-01&to=2026-03-04&bucket=minute", "bucket", "Minute buckets cover at most 1 day: choose a shorter range or a larger bucket.")]
     public async Task BadInput_IsA400_WithTheMessage_BesideTheFieldOrKeyedByIt(string query, string field, string message)
     {
         using var client = app.CreateClient();
