@@ -20,6 +20,7 @@ fi
 stress-ng --cpu 2 --quiet &
 hog=$!
 work="$(mktemp -d)"
+chmod 755 "$work" # PostgreSQL runs as the postgres user: it must reach the clone's .data
 trap 'kill $hog 2>/dev/null || true; rm -rf "$work"' EXIT
 
 failed=0
@@ -34,11 +35,12 @@ for i in $(seq 1 "$runs"); do
   rc=$?
   set -e
   [ $rc -ne 0 ] && failed=1
-  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$clone.log" | tail -1)"
+  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$clone.log" | tail -1 || true)"
   line="$(date -u +%FT%TZ) commit ${commit:0:7} run $i/$runs: rc=$rc, $(( $(date +%s) - started )) s, load $(cut -d' ' -f1-3 /proc/loadavg), ${summary:-no summary}"
   echo "$line" | tee -a "$out"
   if [ $rc -ne 0 ]; then
     cp "$clone.log" "$root/artifacts/under-load-run$i.log"
+    echo "  log: artifacts/under-load-run$i.log" | tee -a "$out"
     grep -E '^\s+Failed ' "$clone.log" | tee -a "$out" || true
   fi
   rm -rf "$clone"
