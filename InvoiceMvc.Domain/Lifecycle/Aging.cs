@@ -1,0 +1,55 @@
+namespace InvoiceMvc.Domain.Lifecycle;
+
+/// <summary>
+/// Aging: an invoice is <see cref="AgingBucket.Current"/> up to and on its due date, then 1-30, 31-60,
+/// 61-90 and over 90 whole days past it. Days are UTC calendar days ("today" is the clock's UTC date),
+/// so the buckets an invoice falls in change at 00:00 UTC, for every viewer alike.
+/// </summary>
+public static class Aging
+{
+    public static readonly IReadOnlyList<AgingBucket> All =
+        [AgingBucket.Current, AgingBucket.Days1To30, AgingBucket.Days31To60, AgingBucket.Days61To90, AgingBucket.Over90];
+
+    /// <summary>The clock's UTC date: the "today" that due dates are compared with.</summary>
+    public static DateOnly Today(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>Whole days past due on <paramref name="today"/>: 0 on the due date, negative before it.</summary>
+    public static int DaysPastDue(DateOnly dueDate, DateOnly today) => today.DayNumber - dueDate.DayNumber;
+
+    public static AgingBucket BucketOf(DateOnly dueDate, DateOnly today) => DaysPastDue(dueDate, today) switch
+    {
+        <= 0 => AgingBucket.Current,
+        <= 30 => AgingBucket.Days1To30,
+        <= 60 => AgingBucket.Days31To60,
+        <= 90 => AgingBucket.Days61To90,
+        _ => AgingBucket.Over90,
+    };
+
+    /// <summary>
+    /// The due dates that fall in <paramref name="bucket"/> on <paramref name="today"/>, both ends included
+    /// (null: unbounded), so a store can sum open balances per bucket over a due-date index in one pass.
+    /// </summary>
+    public static (DateOnly? From, DateOnly? To) DueDates(AgingBucket bucket, DateOnly today) => bucket switch
+    {
+        AgingBucket.Current => (today, null),
+        AgingBucket.Days1To30 => (today.AddDays(-30), today.AddDays(-1)),
+        AgingBucket.Days31To60 => (today.AddDays(-60), today.AddDays(-31)),
+        AgingBucket.Days61To90 => (today.AddDays(-90), today.AddDays(-61)),
+        AgingBucket.Over90 => (null, today.AddDays(-91)),
+        _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, "Not an aging bucket."),
+    };
+
+    public static string Label(AgingBucket bucket) => bucket switch
+    {
+        AgingBucket.Current => "Current",
+        AgingBucket.Days1To30 => "1-30 days",
+        AgingBucket.Days31To60 => "31-60 days",
+        AgingBucket.Days61To90 => "61-90 days",
+        AgingBucket.Over90 => "Over 90 days",
+        _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, "Not an aging bucket."),
+    };
+}
