@@ -1,0 +1,135 @@
+"""The live stream at scale. For each N: N viewers join /events?after=0 over a 3,000-invoice backlog
+(every stream then sends a row every 500 ms) on the product and on the bare reference writer
+(tools/InvoiceMvc.StreamBench: pre-rendered ~150-byte frames at 2/s per connection); then N viewers
+watch a default-rate run (5/s) and each stats event's arrival is compared with its invoice's
+commit time. Servers pinned to core 0 (taskset), the load client to core 1. Per case: rows/s per viewer
+(mean and 1st percentile), server CPU-seconds per 1,000 delivered rows (/proc), RSS per viewer,
+stats latency p50/p99, errors, and in the live case the invoices generated in the window and the
+run's worst deviation from its drift-free schedule. Written to docs/benchmarks.md."""
+import datetime, json, os, resource, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_explorer as bx  # its HTTP client (sign-in, START) and psql helper, pointed at this benchmark's servers below
+
+ROOT = bx.ROOT
+NAME, PG_PORT, REDIS_PORT, HTTP_PORT, BARE_PORT = "stream-bench", "55496", "56496", "5496", "5601"
+DATA = os.path.join(ROOT, ".data", NAME)
+TOOL = os.path.join(ROOT, "tools", "InvoiceMvc.StreamBench", "bin", "Release", "net10.0", "InvoiceMvc.StreamBench.dll")
+WINDOW, WARMUP = int(os.environ.get("BENCH_WINDOW", "60")), int(os.environ.get("BENCH_WARMUP", "15"))
+bx.PG_PORT, bx.REDIS_PORT, bx.DATA, bx.HTTP_PORT = PG_PORT, REDIS_PORT, DATA, HTTP_PORT
+bx.BASE = f"http://127.0.0.1:{HTTP_PORT}"
+
+
+def log(msg):
+    print(f"[bench-stream {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def app_env(rate, seconds):
+    e = bx.app_env()
+    e.update({"Generation__RatePerSecond": str(rate), "Generation__DurationSeconds": str(seconds),
+              "RateLimits__StreamsPerClient": "100000", "DOTNET_GCHeapAffinitizeMask": "1"})
+    return e
+
+
+def start_app(rate, seconds):
+    app = subprocess.Popen(["taskset", "-c", "0", "dotnet", bx.DLL], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=app_env(rate, seconds),
+                           stdout=open(os.path.join(DATA, "app.log"), "ab"), stderr=subprocess.STDOUT)
+    client = bx.Client()
+    deadline = time.time() + 120
+    while client.get("/health/live")[0] != 200:
+        if time.time() > deadline or app.poll() is not None:
+            sys.exit("the app did not start")
+        time.sleep(0.5)
+    return app, client
+
+
+def wait_run_done(deadline_s):
+    deadline = time.time() + deadline_s
+    while bx.psql("SELECT count(*) FROM generation_runs WHERE status = 1") != "0":
+        if time.time() > deadline:
+            sys.exit("the run did not end")
+        time.sleep(1)
+
+
+def load(url, n, pid, pg=None):
+    cmd = ["taskset", "-c", "1", "dotnet", TOOL, "load", "--url", url, "--viewers", str(n), "--warmup", str(WARMUP),
+           "--seconds", str(WINDOW), "--out", os.path.join(DATA, "load.json"), "--pid", str(pid)]
+    if pg:
+        cmd += ["--pg", pg]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(DATA, "load.json")) as f:
+        return json.load(f)
+
+
+def per_1000(r):
+    return r["server_cpu_seconds"] / r["rows_delivered"] * 1000 if r["rows_delivered"] else float("nan")
+
+
+def main():
+    counts = [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]
+    # Every viewer is a socket on both sides: the client and the servers inherit this limit.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "up", NAME, PG_PORT, REDIS_PORT], stdout=subprocess.DEVNULL, check=True)
+    for project in ["InvoiceMvc.Web/InvoiceMvc.Web.csproj", "tools/InvoiceMvc.StreamBench/InvoiceMvc.StreamBench.csproj"]:
+        subprocess.run(["dotnet", "build", os.path.join(ROOT, project), "-c", "Release", "-nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["dotnet", bx.DLL, "--migrate"], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=app_env(5, 300), check=True, stdout=subprocess.DEVNULL)
+    pg = f"Host=127.0.0.1;Port={PG_PORT};Database=invoicemvc;Username=invoicemvc;Password={bx.secret('invoicemvc.password')}"
+    results = []
+    try:
+        # The backlog: 3,000 invoices made by the product itself (500/s for 6 s).
+        if int(bx.psql("SELECT count(*) FROM invoices")) < 3000:
+            app, client = start_app(500, 6)
+            client.start_run()
+            wait_run_done(120)
+            app.terminate(); app.wait()
+        bare = subprocess.Popen(["taskset", "-c", "0", "dotnet", TOOL, "bare", "--port", BARE_PORT], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        for n in counts:
+            app, client = start_app(5, WINDOW + WARMUP + 60)
+            log(f"{n:,} viewers, backlog: product")
+            product = load(f"http://127.0.0.1:{HTTP_PORT}/events?after=0", n, app.pid)
+            log(f"  {json.dumps(product)}")
+            log(f"{n:,} viewers, backlog: bare writer")
+            reference = load(f"http://127.0.0.1:{BARE_PORT}/events", n, bare.pid)
+            log(f"  {json.dumps(reference)}")
+            log(f"{n:,} viewers, live run at 5/s")
+            newest = int(bx.psql("SELECT coalesce(max(id), 0) FROM invoices"))
+            client.start_run()
+            run_id = int(bx.psql("SELECT max(id) FROM generation_runs"))
+            live = load(f"http://127.0.0.1:{HTTP_PORT}/events?after={newest}", n, app.pid, pg)
+            made = int(bx.psql(f"SELECT count(*) FROM invoices WHERE id > {newest}"))
+            deviation = bx.schedule_deviation(run_id)
+            log(f"  {json.dumps(live)}; {made} invoices generated, worst deviation {deviation} ms")
+            token = client.token("/")
+            client.post("/generation/stop", {"__RequestVerificationToken": token}, {"Accept": "application/json", "RequestVerificationToken": token})
+            app.terminate(); app.wait()
+            results.append((n, product, reference, live, made, deviation))
+        bare.terminate(); bare.wait()
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "down", NAME], capture_output=True)
+    write_doc(results)
+
+
+def write_doc(results):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores; servers on core 0, "
+             f"the load client on core 1 (taskset); {WARMUP} s to settle, then a {WINDOW} s window.", "",
+             "| viewers | rows/s per viewer, product mean (p1) | bare mean (p1) | CPU-s per 1,000 rows, product / bare | RSS per viewer, product / bare | errors product / bare | live: stats p50 / p99 ms | live: invoices in the window (5/s), worst deviation |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n, p, b, live, made, dev in results:
+        rss = lambda r: (r["server_rss_kb_end"] - r["server_rss_kb_before"]) / max(1, r["viewers"])
+        lines.append(f"| {n:,} | {p['rows_per_viewer_mean']:.2f} ({p['rows_per_viewer_p1']:.2f}) | {b['rows_per_viewer_mean']:.2f} ({b['rows_per_viewer_p1']:.2f}) | "
+                     f"{per_1000(p):.3f} / {per_1000(b):.3f} ({per_1000(p) / per_1000(b):.1f}x) | {rss(p):.0f} / {rss(b):.0f} KB | "
+                     f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} | {made} in {live['window_seconds']:.0f} s, {dev} ms |")
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    with open(path) as f:
+        doc = f.read()
+    begin, end = "<!-- stream:results:begin -->", "<!-- stream:results:end -->"
+    block = begin + "\n" + "\n".join(lines) + "\n" + end
+    doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):] if begin in doc else doc + "\n## The stream at scale (scripts/bench-stream.sh)\n" + block + "\n"
+    with open(path, "w") as f:
+        f.write(doc)
+    log(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace InvoiceMvc.StreamBench;
+
+/// <summary>
+/// One raw-socket SSE viewer: a plain HTTP/1.1 GET, the chunked body decoded by hand, events split on
+/// blank lines; it counts invoice rows and records when each stats event arrived and which invoice it
+/// counted up to (the stat cards' data-last-invoice-id). No browser, no EventSource, no library.
+/// </summary>
+public sealed class Viewer
+{
+    private static readonly byte[] InvoiceEvent = "event: invoice\n"u8.ToArray();
+    private static readonly byte[] StatsEvent = "event: stats\n"u8.ToArray();
+    private static readonly byte[] LastInvoice = "data-last-invoice-id=\""u8.ToArray();
+
+    private readonly byte[] _raw = new byte[16 * 1024];
+    private byte[] _events = new byte[32 * 1024];
+    private int _eventsLength;
+    private bool _headersDone, _chunked;
+    private int _chunkLeft = -1; // -1: reading a chunk-size line; -2: the CRLF after a chunk
+    private readonly List<byte> _line = [];
+
+    public long Rows { get; private set; }
+    public long RowsAtStart { get; private set; }
+    public long RowsAtEnd { get; private set; }
+    public int Status { get; private set; }
+    public string? Error { get; private set; }
+    public bool Recording { get; set; }
+
+    /// <summary>(newest invoice id counted, arrival UTC ticks) of each stats event while recording.</summary>
+    public List<(long Id, long At)> Stats { get; } = [];
+
+    public void MarkStart() => RowsAtStart = Rows;
+
+    public void MarkEnd() => RowsAtEnd = Rows;
+
+    public async Task RunAsync(Uri url, CancellationToken ct)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(url.Host, url.Port, ct);
+            var request = Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+            await socket.SendAsync(request, SocketFlags.None, ct);
+            while (!ct.IsCancellationRequested)
+            {
+                var n = await socket.ReceiveAsync(_raw, SocketFlags.None, ct);
+                if (n == 0)
+                {
+                    Error ??= "closed by the server";
+                    return;
+                }
+
+                Feed(_raw.AsSpan(0, n));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The window is over.
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            Error ??= ex.Message;
+        }
+    }
+
+    private void Feed(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            if (!_headersDone)
+            {
+                var b = data[0];
+                data = data[1..];
+                _line.Add(b);
+                if (_line.Count >= 4 && _line[^1] == '\n' && _line[^2] == '\r' && _line[^3] == '\n' && _line[^4] == '\r')
+                {
+                    var head = Encoding.ASCII.GetString(_line.ToArray());
+                    Status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+                    _chunked = head.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
+                    _headersDone = true;
+                    _line.Clear();
+                }
+
+                continue;
+            }
+
+            if (!_chunked)
+            {
+                Append(data);
+                return;
+            }
+
+            if (_chunkLeft == -1)
+            {
+                var b = data[0];
+                data = data[1..];
+                if (b == '\n')
+                {
+                    var text = Encoding.ASCII.GetString(_line.ToArray()).Trim().Split(';')[0];
+                    _line.Clear();
+                    _chunkLeft = Convert.ToInt32(text, 16);
+                    if (_chunkLeft == 0)
+                    {
+                        Error ??= "the stream ended";
+                        return;
+                    }
+                }
+                else
+                {
+                    _line.Add(b);
+                }
+            }
+            else if (_chunkLeft == -2)
+            {
+                var b = data[0];
+                data = data[1..];
+                if (b == '\n')
+                {
+                    _chunkLeft = -1;
+                }
+            }
+            else
+            {
+                var take = Math.Min(_chunkLeft, data.Length);
+                Append(data[..take]);
+                data = data[take..];
+                _chunkLeft -= take;
+                if (_chunkLeft == 0)
+                {
+                    _chunkLeft = -2;
+                }
+            }
+        }
+    }
+
+    private void Append(ReadOnlySpan<byte> body)
+    {
+        if (_eventsLength + body.Length > _events.Length)
+        {
+            Array.Resize(ref _events, Math.Max(_events.Length * 2, _eventsLength + body.Length));
+        }
+
+        body.CopyTo(_events.AsSpan(_eventsLength));
+        _eventsLength += body.Length;
+        var consumed = 0;
+        while (true)
+        {
+            var rest = _events.AsSpan(consumed, _eventsLength - consumed);
+            var end = rest.IndexOf("\n\n"u8);
+            if (end < 0)
+            {
+                break;
+            }
+
+            Dispatch(rest[..(end + 1)]);
+            consumed += end + 2;
+        }
+
+        _events.AsSpan(consumed, _eventsLength - consumed).CopyTo(_events);
+        _eventsLength -= consumed;
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> block)
+    {
+        if (block.StartsWith(InvoiceEvent))
+        {
+            Rows++;
+        }
+        else if (Recording && block.StartsWith(StatsEvent))
+        {
+            var at = block.IndexOf(LastInvoice);
+            if (at >= 0)
+            {
+                var digits = block[(at + LastInvoice.Length)..];
+                long id = 0;
+                for (var i = 0; i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9'; i++)
+                {
+                    id = (id * 10) + (digits[i] - '0');
+                }
+
+                Stats.Add((id, DateTime.UtcNow.Ticks));
+            }
+        }
+    }
+}
