@@ -38,7 +38,15 @@ public sealed class NetworkLink : IAsyncDisposable
         {
             if (_open.TryRemove(key, out var pair))
             {
-                pair.Browser.Client.LingerState = new LingerOption(true, 0); // RST, not a polite FIN
+                try
+                {
+                    pair.Browser.Client.LingerState = new LingerOption(true, 0); // RST, not a polite FIN
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Its forwarder closed it a moment ago (one side hung up): it is cut already.
+                }
+
                 pair.Browser.Dispose();
                 pair.App.Dispose();
                 severed++;

@@ -31,7 +31,7 @@ public sealed class AnalyticsStream(
         metrics.StreamOpened();
         try
         {
-            yield return SseFrames.Retry;
+            yield return SseFrames.Retry();
             while (!ct.IsCancellationRequested)
             {
                 var seen = hub.Version;
@@ -48,6 +48,9 @@ public sealed class AnalyticsStream(
                         {
                             yield return frame.Bytes;
                             sent = frame.AsOf;
+                            // From when it went out, not from when it was asked for: a slow rendering never
+                            // brings the next frame closer than MinInterval to this one.
+                            now = time.GetUtcNow();
                             lastSentAt = lastWriteAt = now;
                         }
 

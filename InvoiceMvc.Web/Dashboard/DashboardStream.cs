@@ -53,7 +53,7 @@ public sealed class DashboardStream(
         metrics.StreamOpened();
         try
         {
-            yield return SseFrames.Retry;
+            yield return SseFrames.Retry();
             while (!ct.IsCancellationRequested)
             {
                 // Version first: a change published after this read wakes the wait below at once.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
+using System.Text;
 
 namespace InvoiceMvc.Web.Dashboard;
 
@@ -13,8 +14,21 @@ public static class SseFrames
     /// <summary>The explorer's count and sums of the filtered set, after each matching row.</summary>
     public const string Summary = "summary";
 
-    /// <summary>Browsers wait ~3 s before retrying a dropped stream by default; a second is enough here.</summary>
-    public static readonly ReadOnlyMemory<byte> Retry = "retry: 1000\n\n"u8.ToArray();
+    /// <summary>The shortest and longest reconnection delay a stream asks its browser for.</summary>
+    public static readonly TimeSpan MinRetry = TimeSpan.FromSeconds(1), MaxRetry = TimeSpan.FromSeconds(3);
+
+    // 1.00, 1.25 ... 3.00 s, pre-encoded.
+    private static readonly ReadOnlyMemory<byte>[] Retries = Enumerable.Range(0, 9)
+        .Select(i => (ReadOnlyMemory<byte>)Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {MinRetry.TotalMilliseconds + (i * 250)}\n\n")))
+        .ToArray();
+
+    /// <summary>
+    /// The first frame of every stream: how long the browser waits before reconnecting once the stream
+    /// drops (browsers default to ~3 s). Each stream draws its own between <see cref="MinRetry"/> and
+    /// <see cref="MaxRetry"/>, so when an instance restarts its viewers come back spread over two
+    /// seconds rather than all in the same millisecond (EventSource itself adds no jitter).
+    /// </summary>
+    public static ReadOnlyMemory<byte> Retry() => Retries[Random.Shared.Next(Retries.Length)];
 
     /// <summary>A comment: ignored by EventSource, but keeps proxies and load balancers from closing a quiet stream.</summary>
     public static readonly ReadOnlyMemory<byte> Heartbeat = ": keep-alive\n\n"u8.ToArray();
