@@ -309,7 +309,7 @@ def main():
 def write_doc(rows, exported, deviation):
     machine = f"{os.cpu_count()} cores (nproc), load average {os.getloadavg()[0]:.1f}"
     lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit "
-             f"{subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()}, "
+             f"{subprocess.run(['git', 'describe', '--always', '--dirty'], cwd=ROOT, capture_output=True, text=True).stdout.strip()}, "
              f"{machine}, {N:,} invoices ({table_size()} with indexes), "
              f"{REQUESTS} requests each after {WARM} to warm up, one client, through HTTP (Kestrel, Production).", "",
              "| request | p50 ms | p99 ms |", "|---|---|---|"]

@@ -110,7 +110,7 @@ def main():
 
 
 def write_doc(results):
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores; servers on core 0, "
              f"the load client on core 1 (taskset); {WARMUP} s to settle, then a {WINDOW} s window.", "",
              "| viewers | rows/s per viewer, product mean (p1) | bare mean (p1) | CPU-s per 1,000 rows, product / bare | RSS per viewer, product / bare | errors product / bare | live: stats p50 / p99 ms | live: invoices in the window (5/s), worst deviation |",

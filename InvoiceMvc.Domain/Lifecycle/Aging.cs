@@ -7,8 +7,8 @@ namespace InvoiceMvc.Domain.Lifecycle;
 /// </summary>
 public static class Aging
 {
-    public static readonly IReadOnlyList<AgingBucket> All =
-        [AgingBucket.Current, AgingBucket.Days1To30, AgingBucket.Days31To60, AgingBucket.Days61To90, AgingBucket.Over90];
+    /// <summary>The buckets in report order (the enum's order).</summary>
+    public static readonly IReadOnlyList<AgingBucket> All = Enum.GetValues<AgingBucket>();
 
     /// <summary>The clock's UTC date: the "today" that due dates are compared with.</summary>
     public static DateOnly Today(TimeProvider clock)

@@ -84,14 +84,13 @@ public static class LoadClient
 
     private static async Task<double[]> LatenciesAsync(Viewer[] all, string postgres)
     {
-        var samples = all.SelectMany(v => v.Stats).Where(s => s.Id > 0).ToArray();
-        if (samples.Length == 0)
+        // Only the first stats event naming an invoice counts for it (a later one is a refresh, not its delivery).
+        var firstPerViewer = all.SelectMany(v => v.Stats.Where(s => s.Id > 0).GroupBy(s => s.Id).Select(g => g.First())).ToArray();
+        if (firstPerViewer.Length == 0)
         {
             return [];
         }
 
-        // Only the first stats event naming an invoice counts for it (a later one is a refresh, not its delivery).
-        var firstPerViewer = all.SelectMany(v => v.Stats.Where(s => s.Id > 0).GroupBy(s => s.Id).Select(g => g.First())).ToArray();
         var low = firstPerViewer.Min(s => s.Id);
         var high = firstPerViewer.Max(s => s.Id);
         var committed = new Dictionary<long, long>();
