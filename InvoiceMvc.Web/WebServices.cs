@@ -29,6 +29,7 @@ public static class WebServices
         services.AddSingleton<PartialRenderer>();
         services.AddSingleton<InvoiceFrameCache>();
         services.AddSingleton<LiveFrames>();
+        services.AddSingleton<ChangedRowFrames>();
         services.AddSingleton<Cursors>();
         services.AddSingleton<DashboardStream>();
         services.AddScoped<InvoicePages>();
