@@ -36,6 +36,7 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
                          VALUES (3, 1, 1, 1, now(), now()) RETURNING id)
             INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
             SELECT 1, 'INV-0000001', run.id, 1, '2026-03-04T05:06:07Z', {Seed.SellerId("Müller & Söhne GmbH")}, {Seed.BuyerId("Acme <Corp>")}, 1234.56, 0.15, 185.18, 1419.74 FROM run;
+            {Seed.LinesSql}
             UPDATE invoice_stats SET invoice_count = 1, total_amount = 1419.74, vat_amount = 185.18, last_invoice_id = 1;
             """);
         await using var factory = await AppFactory.CreateAsync(db, new Dictionary<string, string?> { ["Display:Culture"] = culture, ["Display:Currency"] = currency });
