@@ -6,7 +6,7 @@ namespace InvoiceMvc.Infrastructure.Events;
 /// while polling), so every process sees the same committed states in the same order. Waiters (SSE
 /// streams, the generation job's stop check) get woken on every change; a waiter costs one shared
 /// Task, not a queue of its own. Beside the state it keeps a short log of the invoices that changed
-/// after they were issued (payments, voids: <see cref="InvoiceChangeChannel"/>), numbered in the order
+/// after they were issued (payments, voids: <see cref="InvoiceChangedChannel"/>), numbered in the order
 /// this process heard them, so each stream re-sends the rows it already showed once per change.
 /// </summary>
 public sealed class LiveStateHub

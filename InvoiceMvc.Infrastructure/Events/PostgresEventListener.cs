@@ -6,7 +6,7 @@ using Npgsql;
 namespace InvoiceMvc.Infrastructure.Events;
 
 /// <summary>
-/// LISTENs on <see cref="LiveStateChannel.Channel"/> and <see cref="InvoiceChangeChannel.Channel"/> with a
+/// LISTENs on <see cref="LiveStateChannel.Channel"/> and <see cref="InvoiceChangedChannel.Channel"/> with a
 /// dedicated connection and feeds every notification into the <see cref="LiveStateHub"/>. While the connection is down it polls the
 /// database once a second instead, so the dashboards slow down but never freeze. The only publisher
 /// into the hub (see docs/decisions/010-live-state-publisher.md), of the states and of whether
@@ -74,9 +74,9 @@ public sealed class PostgresEventListener(
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         connection.Notification += (_, e) =>
         {
-            if (e.Channel == InvoiceChangeChannel.Channel)
+            if (e.Channel == InvoiceChangedChannel.Channel)
             {
-                if (InvoiceChangeChannel.Parse(e.Payload) is { } invoiceId)
+                if (InvoiceChangedChannel.Parse(e.Payload) is { } invoiceId)
                 {
                     hub.PublishInvoiceChanged(invoiceId);
                 }
@@ -87,7 +87,7 @@ public sealed class PostgresEventListener(
             }
         };
 
-        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateChannel.Channel}; LISTEN {InvoiceChangeChannel.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateChannel.Channel}; LISTEN {InvoiceChangedChannel.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }

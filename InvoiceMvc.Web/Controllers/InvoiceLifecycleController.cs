@@ -42,9 +42,9 @@ public sealed class InvoiceLifecycleController(PaymentService payments, VoidServ
 
         var result = await payments.RecordAsync(request!, User.Identity?.Name ?? "(unknown)", cancellationToken);
         return await result.Match<Task<IActionResult>>(
-            recorded: r => Task.FromResult(Done(invoice.InvoiceNumber,
+            recorded: r => Task.FromResult<IActionResult>(Done(invoice.InvoiceNumber,
                 $"Payment of {formatter.Money(request!.Amount)} recorded. {(r.Standing.Status == InvoiceStatus.Paid ? "The invoice is paid." : $"Balance {formatter.Money(r.Standing.Balance)}.")}")),
-            duplicate: _ => Task.FromResult(Done(invoice.InvoiceNumber, "That payment was already recorded; it was not recorded again.")),
+            duplicate: _ => Task.FromResult<IActionResult>(Done(invoice.InvoiceNumber, "That payment was already recorded; it was not recorded again.")),
             notFound: _ => Task.FromResult<IActionResult>(NotFound()),
             rejected: r => RefusedAsync(invoice, new LifecycleFormState(Payment: form, PaymentError: (r.Field, r.Message)), cancellationToken));
     }
@@ -60,7 +60,7 @@ public sealed class InvoiceLifecycleController(PaymentService payments, VoidServ
 
         var result = await voids.VoidAsync(invoice.InvoiceNumber, reason ?? "", User.Identity?.Name ?? "(unknown)", cancellationToken);
         return await result.Match<Task<IActionResult>>(
-            voided: _ => Task.FromResult(Done(invoice.InvoiceNumber, $"Invoice {invoice.InvoiceNumber} is void. Its number stays in the sequence.")),
+            voided: _ => Task.FromResult<IActionResult>(Done(invoice.InvoiceNumber, $"Invoice {invoice.InvoiceNumber} is void. Its number stays in the sequence.")),
             notFound: _ => Task.FromResult<IActionResult>(NotFound()),
             rejected: r => RefusedAsync(invoice, new LifecycleFormState(VoidReason: reason, VoidError: r.Message), cancellationToken));
     }
