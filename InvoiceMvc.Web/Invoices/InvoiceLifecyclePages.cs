@@ -40,12 +40,16 @@ public sealed class InvoiceLifecyclePages(InvoiceLifecycleQueries queries, Dashb
         var standing = lifecycle.StandingOn(today);
         var payable = access.CanPay && standing.Status is not (InvoiceStatus.Paid or InvoiceStatus.Void);
         var voidable = access.CanVoid && !lifecycle.IsVoid && lifecycle.Paid == 0m;
+        var pageError = state.PaymentError is { } pe && (!payable || pe.Field == "InvoiceNumber") ? pe.Message
+            : state.VoidError is { } ve && !voidable ? ve
+            : null;
         return new InvoiceLifecycleView(
             [.. lifecycle.Lines.Select(l => new LineItemView(l.LineNo, l.Description, l.Quantity, formatter.Money(l.UnitPrice), formatter.Money(l.Amount)))],
             Live(lifecycle, today),
             payable ? PaymentForm(lifecycle, standing, today, state) : null,
             voidable ? new VoidFormView(state.VoidReason ?? "", state.VoidError) : null,
-            state.Flash);
+            state.Flash,
+            pageError);
     }
 
     /// <summary>The live part of invoice <paramref name="invoiceId"/> as it is now, for an out-of-band swap; null if there is no such invoice.</summary>

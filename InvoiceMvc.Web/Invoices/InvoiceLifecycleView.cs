@@ -26,10 +26,15 @@ public sealed record PaymentFormView(string Amount, string Method, string Refere
 /// <summary>The void form as the user left it.</summary>
 public sealed record VoidFormView(string Reason, string? Error);
 
-/// <summary>The detail page's lifecycle: lines, the live part, and the forms this user may use on this invoice now.</summary>
+/// <summary>
+/// The detail page's lifecycle: lines, the live part, the forms this user may use on this invoice now,
+/// the message of the last success, and a refusal that belongs to no field shown (an invoice already
+/// paid or void, say).
+/// </summary>
 public sealed record InvoiceLifecycleView(
     IReadOnlyList<LineItemView> Lines,
     InvoiceLiveView Live,
     PaymentFormView? Payment,
     VoidFormView? Void,
-    string? Flash);
+    string? Flash,
+    string? Error);

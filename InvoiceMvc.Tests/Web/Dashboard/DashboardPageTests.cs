@@ -53,7 +53,7 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
             var row = Row().Match(html);
             Assert.True(row.Success, html);
             var cells = Cells().Matches(row.Value).Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "")).ToList();
-            Assert.Equal(["INV-0000001", date, "Müller &amp; Söhne GmbH", "Acme &lt;Corp&gt;", subtotal, vat, total], cells);
+            Assert.Equal(["INV-0000001", date, "Müller &amp; Söhne GmbH", "Acme &lt;Corp&gt;", subtotal, vat, total, total, "Overdue"], cells); // unpaid and dated March 2026 with 30 days to pay: all of it due, and late
         }
 
         Assert.Contains("class=\"is-new\"", streamed.Data, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
 
         Assert.Contains("<caption class=\"visually-hidden\">Invoices</caption>", html, StringComparison.Ordinal);
         var headers = Regex.Matches(html, "<th scope=\"col\"[^>]*>([^<]+)</th>").Select(m => m.Groups[1].Value);
-        Assert.Equal(["Invoice number", "Date", "Seller", "Buyer", "Subtotal", "VAT", "Total"], headers);
+        Assert.Equal(["Invoice number", "Date", "Seller", "Buyer", "Subtotal", "VAT", "Total", "Amount due", "Status"], headers);
         var ids = Regex.Matches(html, "<tr data-invoice-id=\"(\\d+)\"").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(Enumerable.Range(11, 50).Reverse(), ids);
         Assert.Contains("sse-connect=\"/events?after=60\"", html, StringComparison.Ordinal);

@@ -10,9 +10,9 @@ public sealed class LifecycleApp : IAsyncLifetime
 {
     public DashboardApp App { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => App = await DashboardApp.StartAsync(seedInvoices: 40);
+    public async Task InitializeAsync() => App = await DashboardApp.StartAsync(seedInvoices: 40);
 
-    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync() => await App.DisposeAsync();
 }
 
 /// <summary>
@@ -48,7 +48,7 @@ public sealed partial class InvoiceLifecycleControllerTests(LifecycleApp fixture
         Assert.Equal("$0.00", Field(page, "Amount due"));
         Assert.DoesNotContain("Record a payment", page, StringComparison.Ordinal); // nothing left to pay
         Assert.Equal(57.73m, await App.Database.ScalarAsync<decimal>("SELECT paid_amount FROM invoices WHERE id = 40"));
-        Assert.Equal(2L, await App.Database.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'Payment' AND user_name = 'operator' AND invoice_id = 40"));
+        Assert.Equal(2L, await App.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'Payment' AND user_name = 'operator' AND invoice_id = 40"));
     }
 
     [Fact]

@@ -8,7 +8,7 @@
   var CHANGED_MS = 1700;
 
   function targetId(data) {
-    var m = /\bid="([A-Za-z][\w-]*)"/.exec(data || '');
+    var m = /[\s<]id="([A-Za-z][\w-]*)"/.exec(data || '');
     return m ? m[1] : null;
   }
 
