@@ -6,6 +6,7 @@ using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Events;
 using InvoiceMvc.Infrastructure.Generation;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Infrastructure.Stats;
 using Microsoft.EntityFrameworkCore;
@@ -109,6 +110,15 @@ public static class DependencyInjection
         services.AddSingleton<InvoiceSearch>();
         services.AddSingleton<AnalyticsQueries>();
         services.AddScoped<AuditTrail>();
+
+        // The invoice lifecycle: payments and voids (scoped: they share the request's DbContext with
+        // the audit trail, so the change and its audit entry commit together), and the ledger's reads.
+        services.AddSingleton<FluentValidation.IValidator<PaymentRequest>, PaymentRequestValidator>();
+        services.AddScoped<PaymentService>();
+        services.AddScoped<VoidService>();
+        services.AddSingleton<LedgerQueries>();
+        services.AddSingleton<AgingQueries>();
+        services.AddSingleton<InvoiceLifecycleQueries>();
         return builder;
     }
 

@@ -32,6 +32,10 @@ public sealed class InvoicingOptions
     // the smallest generated subtotal (5.00) still gets 0.01.
     [Range(typeof(decimal), "0.001", "1", ErrorMessage = "Invoicing:VatRate must be between 0.001 and 1.")]
     public decimal VatRate { get; set; } = 0.15m;
+
+    /// <summary>Days from the issue date (the invoice's UTC day) to the due date.</summary>
+    [Range(1, 365, ErrorMessage = "Invoicing:PaymentTermsDays must be between 1 and 365.")]
+    public int PaymentTermsDays { get; set; } = 30;
 }
 
 public sealed class CacheOptions

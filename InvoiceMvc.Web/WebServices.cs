@@ -29,6 +29,10 @@ public static class WebServices
         services.AddSingleton<PartialRenderer>();
         services.AddSingleton<InvoiceFrameCache>();
         services.AddSingleton<LiveFrames>();
+        services.AddSingleton<ChangedRowFrames>();
+        services.AddSingleton<InvoiceDetailStream>();
+        services.AddSingleton<InvoiceLifecyclePages>();
+        services.AddSingleton<LedgerViews>();
         services.AddSingleton<Cursors>();
         services.AddSingleton<DashboardStream>();
         services.AddScoped<InvoicePages>();

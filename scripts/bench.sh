@@ -18,7 +18,7 @@ dotnet build InvoiceMvc.Web/InvoiceMvc.Web.csproj -c Release -nologo -v q >/dev/
 dll=InvoiceMvc.Web/bin/Release/net10.0/InvoiceMvc.Web.dll
 dotnet "$dll" --migrate >/dev/null
 psql_() { PGPASSWORD="$(cat .data/bench/invoicemvc.password)" psql -h 127.0.0.1 -p 55492 -U invoicemvc invoicemvc -Atc "$1"; }
-psql_ "TRUNCATE invoices, generation_runs, party_totals; UPDATE invoice_stats SET invoice_count=0,total_amount=0,vat_amount=0,last_invoice_id=0"
+psql_ "TRUNCATE invoices, generation_runs, party_totals, invoice_lines, payments, journal_entries, journal_lines, open_balances CASCADE; UPDATE ledger_balances SET debit_total=0,credit_total=0; UPDATE invoice_stats SET invoice_count=0,total_amount=0,vat_amount=0,last_invoice_id=0"
 (cd InvoiceMvc.Web && exec dotnet "../$dll" --urls "http://127.0.0.1:$PORT" >/tmp/invoicemvc-bench.log 2>&1) &
 app_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -78,16 +78,19 @@ def app_env():
 
 def load():
     """N invoices in RUN_SIZE-invoice completed runs, ids 1..N, dates spread evenly over the last
-    DAYS days; with the user triggers off and the secondary indexes dropped (rebuilt afterwards),
-    then the rollups, runs' sums and the stats row computed by GROUP BY: what the triggers would
-    have written one invoice at a time."""
+    DAYS days (due 30 days after), each with one line of its subtotal and its issue journal entry
+    (entry id = invoice id: Dr receivable total / Cr VAT / Cr sales); with the user triggers off and
+    the secondary indexes dropped (rebuilt afterwards), then the rollups, runs' sums, the stats row,
+    the ledger's running balances and the open balances computed by GROUP BY: what the triggers
+    would have written one invoice at a time."""
     # An earlier benchmark's live runs add a few hundred invoices after the load: they may stay.
     if psql(f"SELECT count(*) FROM invoices WHERE id <= {N}") == str(N) and int(psql("SELECT invoice_count FROM invoice_stats")) >= N:
         log(f"{N:,} invoices already loaded")
         return
     log(f"loading {N:,} invoices")
     t0 = time.time()
-    psql("TRUNCATE invoices, party_totals, party_days, invoice_buckets, generation_runs, parties RESTART IDENTITY CASCADE")
+    psql("TRUNCATE invoices, invoice_lines, payments, journal_entries, journal_lines, open_balances, party_totals, party_days,"
+         " invoice_buckets, generation_runs, parties RESTART IDENTITY CASCADE")
     psql("""
         INSERT INTO parties (name, kind) SELECT 'Seller ' || lpad(g::text, 2, '0') || ' Trading', 1 FROM generate_series(1, 40) g;
         INSERT INTO parties (name, kind) SELECT 'Buyer ' || lpad(g::text, 4, '0'), 2 FROM generate_series(1, 2000) g;""")
@@ -99,21 +102,32 @@ def load():
           FROM generate_series(1, {runs}) g""")
     indexes = psql("SELECT indexdef FROM pg_indexes WHERE tablename = 'invoices' AND indexname <> 'PK_invoices'").splitlines()
     psql("; ".join(f'DROP INDEX "{index_name(d)}"' for d in indexes))
-    psql("ALTER TABLE invoices DISABLE TRIGGER USER")
+    ledger_tables = ["invoices", "invoice_lines", "journal_entries", "journal_lines"]
+    psql("; ".join(f"ALTER TABLE {t} DISABLE TRIGGER USER" for t in ledger_tables))
     chunk = 1_000_000
     for start in range(1, N + 1, chunk):
         end = min(N, start + chunk - 1)
         psql(f"""
-            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, seller_name, buyer_name,
+            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, due_date, seller_id, buyer_id, seller_name, buyer_name,
                                   subtotal, vat_rate, vat_amount, total_amount, created_at)
             SELECT g, 'INV-' || lpad(g::text, greatest(7, length(g::text)), '0'), (g - 1) / {RUN_SIZE} + 1, (g - 1) % {RUN_SIZE} + 1, d,
+                   (d AT TIME ZONE 'UTC')::date + 30,
                    s, 40 + b, 'Seller ' || lpad(s::text, 2, '0') || ' Trading', 'Buyer ' || lpad(b::text, 4, '0'),
                    sub, 0.15, round(sub * 0.15, 2), sub + round(sub * 0.15, 2), d
               FROM generate_series({start}, {end}) g,
                    LATERAL (SELECT now() - make_interval(secs => ({N} - g)::float8 * {DAYS * 86400} / {N}) AS d,
                                    1 + floor(power(random(), 2) * 40)::int AS s,
                                    1 + floor(power(random(), 1.5) * 2000)::int AS b,
-                                   round((5 + power(random(), 2) * 4995)::numeric, 2) AS sub) x""")
+                                   round((5 + power(random(), 2) * 4995)::numeric, 2) AS sub) x;
+            INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit_price, amount)
+            SELECT id, 1, 'Goods and services', 1, subtotal, subtotal FROM invoices WHERE id BETWEEN {start} AND {end};
+            INSERT INTO journal_entries (id, posted_at, kind, invoice_id, memo)
+            SELECT id, created_at, 1, id, 'Issue ' || invoice_number FROM invoices WHERE id BETWEEN {start} AND {end};
+            INSERT INTO journal_lines (entry_id, line_no, account_code, debit, credit)
+            SELECT i.id, l.n, l.code, l.debit, l.credit FROM invoices i
+             CROSS JOIN LATERAL (VALUES (1::smallint, '1100', i.total_amount, 0::numeric), (2::smallint, '2200', 0::numeric, i.vat_amount),
+                                        (3::smallint, '4000', 0::numeric, i.subtotal)) l(n, code, debit, credit)
+             WHERE i.id BETWEEN {start} AND {end}""")
         log(f"  {end:,} rows ({time.time() - t0:.0f} s)")
     for d in indexes:
         t = time.time()
@@ -135,11 +149,21 @@ def load():
         SELECT kind, (invoice_date AT TIME ZONE 'UTC')::date, party_id, count(*), sum(subtotal), sum(vat_amount), sum(total_amount)
           FROM (SELECT 1::smallint AS kind, seller_id AS party_id, invoice_date, subtotal, vat_amount, total_amount FROM invoices
                 UNION ALL SELECT 2::smallint, buyer_id, invoice_date, subtotal, vat_amount, total_amount FROM invoices) x GROUP BY 1, 2, 3;
-        ALTER TABLE invoices ENABLE TRIGGER USER;
-        SELECT setval(pg_get_serial_sequence('generation_runs', 'id'), (SELECT max(id) FROM generation_runs));""")
+        DELETE FROM ledger_balances;
+        INSERT INTO ledger_balances (account_code, debit_total, credit_total)
+        SELECT '1000', 0, 0
+        UNION ALL SELECT '1100', coalesce(sum(total_amount), 0), 0 FROM invoices
+        UNION ALL SELECT '2200', 0, coalesce(sum(vat_amount), 0) FROM invoices
+        UNION ALL SELECT '4000', 0, coalesce(sum(subtotal), 0) FROM invoices;
+        INSERT INTO open_balances (buyer_id, due_date, balance, invoices)
+        SELECT buyer_id, due_date, sum(total_amount), count(*) FROM invoices GROUP BY buyer_id, due_date;
+        SELECT setval(pg_get_serial_sequence('generation_runs', 'id'), (SELECT max(id) FROM generation_runs));
+        SELECT setval(pg_get_serial_sequence('journal_entries', 'id'), greatest(1, (SELECT max(id) FROM journal_entries)));""")
+    psql("; ".join(f"ALTER TABLE {t} ENABLE TRIGGER USER" for t in ledger_tables))
     # Every bulk-written table, as autovacuum would get to them in time: timing before that measures
     # hint-bit writes and planner guesses on tables without statistics, not the reads.
-    psql("VACUUM ANALYZE invoices, invoice_buckets, party_days, party_totals, parties, generation_runs, invoice_stats")
+    psql("VACUUM ANALYZE invoices, invoice_buckets, party_days, party_totals, parties, generation_runs, invoice_stats,"
+         " invoice_lines, journal_entries, journal_lines, ledger_balances, open_balances")
     log(f"loaded in {time.time() - t0:.0f} s; table and indexes {table_size()}")
 
 

@@ -712,7 +712,10 @@ def selftest(s):
     until("the viewer to receive every invoice", lambda: v.last() >= TARGET, 60, 0.1)
     v.close()
     v.join(10)
-    sql(s.db, "DELETE FROM invoices WHERE id = 5")
+    # With everything that references it (lines, its journal entry), as a careless hand would.
+    sql(s.db, "DELETE FROM journal_lines WHERE entry_id IN (SELECT id FROM journal_entries WHERE invoice_id = 5);"
+              " DELETE FROM journal_entries WHERE invoice_id = 5; DELETE FROM invoice_lines WHERE invoice_id = 5;"
+              " DELETE FROM invoices WHERE id = 5")
     v.ids = [i for i in v.ids if i != 7]
     v.ids.insert(v.ids.index(8) + 1, 8)
     s.finish()

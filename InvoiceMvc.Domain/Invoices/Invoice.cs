@@ -24,4 +24,18 @@ public sealed class Invoice
     public decimal VatAmount { get; init; }
     public decimal TotalAmount { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Invoice date (UTC day) + the payment terms.</summary>
+    public DateOnly DueDate { get; init; }
+
+    /// <summary>The sum of the invoice's payments, kept by the database (0 &lt;= paid &lt;= total, CHECKed).</summary>
+    public decimal PaidAmount { get; init; }
+
+    public DateTimeOffset? VoidedAt { get; init; }
+    public string? VoidedBy { get; init; }
+    public string? VoidReason { get; init; }
+
+    /// <summary>Status and balance on <paramref name="today"/>: see <see cref="Lifecycle.InvoiceStanding.Of"/>.</summary>
+    public Lifecycle.InvoiceStanding StandingOn(DateOnly today) =>
+        Lifecycle.InvoiceStanding.Of(TotalAmount, PaidAmount, DueDate, VoidedAt is not null, today);
 }

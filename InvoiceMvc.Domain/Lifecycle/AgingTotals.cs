@@ -13,6 +13,18 @@ public sealed class AgingTotals
     public void Add(DateOnly dueDate, DateOnly today, decimal openBalance)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(openBalance);
-        _amounts[(int)Aging.BucketOf(dueDate, today)] += openBalance;
+        Add(Aging.BucketOf(dueDate, today), openBalance);
+    }
+
+    /// <summary>Adds an open balance already placed in <paramref name="bucket"/> (a store's per-bucket sum).</summary>
+    public void Add(AgingBucket bucket, decimal openBalance)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(openBalance);
+        if (!Enum.IsDefined(bucket))
+        {
+            throw new ArgumentOutOfRangeException(nameof(bucket), bucket, "Not an aging bucket.");
+        }
+
+        _amounts[(int)bucket] += openBalance;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InvoiceMvc.Infrastructure.Audit;
 
-/// <summary>One START or STOP: who pressed it, when, from where, and what came of it.</summary>
+/// <summary>One START, STOP, payment or void: who pressed it, when, from where, and what came of it.</summary>
 public sealed class AuditEntry
 {
     public long Id { get; init; }
@@ -13,6 +13,9 @@ public sealed class AuditEntry
     public required string Action { get; init; }
     public required string Outcome { get; init; }
     public long? RunId { get; init; }
+
+    /// <summary>The invoice a payment or void was about.</summary>
+    public long? InvoiceId { get; init; }
 }
 
 /// <summary>The audit log admins read at /admin/audit. Rows are only ever appended.</summary>
@@ -32,6 +35,23 @@ public sealed class AuditTrail(InvoiceDbContext db, TimeProvider time)
         // Not the request's token: once the run has started or stopped, the record must be written even if the client hangs up.
         await db.SaveChangesAsync(CancellationToken.None);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// A payment's or a void's entry. Saved through the context, so when the caller has begun a
+    /// transaction on it (<see cref="InvoiceDbContext.Database"/>), the entry commits or rolls back with the change.
+    /// </summary>
+    public async Task RecordInvoiceAsync(string userName, string action, string outcome, long invoiceId, CancellationToken cancellationToken)
+    {
+        db.AuditEntries.Add(new AuditEntry
+        {
+            OccurredAt = time.GetUtcNow(),
+            UserName = userName,
+            Action = action,
+            Outcome = outcome,
+            InvoiceId = invoiceId,
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Newest first.</summary>

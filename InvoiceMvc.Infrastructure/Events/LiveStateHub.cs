@@ -5,11 +5,18 @@ namespace InvoiceMvc.Infrastructure.Events;
 /// <see cref="PostgresEventListener"/> publishes (each NOTIFY, and its reads after a reconnect or
 /// while polling), so every process sees the same committed states in the same order. Waiters (SSE
 /// streams, the generation job's stop check) get woken on every change; a waiter costs one shared
-/// Task, not a queue of its own.
+/// Task, not a queue of its own. Beside the state it keeps a short log of the invoices that changed
+/// after they were issued (payments, voids: <see cref="InvoiceChangedChannel"/>), numbered in the order
+/// this process heard them, so each stream re-sends the rows it already showed once per change.
 /// </summary>
 public sealed class LiveStateHub
 {
+    /// <summary>How many invoice changes are remembered: a stream further behind than this misses the oldest (never a wrong row, only a stale one).</summary>
+    public const int ChangeLogCapacity = 1024;
+
     private readonly Lock _gate = new();
+    private readonly long[] _changeLog = new long[ChangeLogCapacity];
+    private long _changeCount;
     private readonly TaskCompletionSource _ready = NewSignal();
     private LiveState _current = LiveState.Empty;
     private bool _databaseReachable = true;
@@ -35,6 +42,12 @@ public sealed class LiveStateHub
         get { lock (_gate) { return _databaseReachable; } }
     }
 
+    /// <summary>How many invoice changes this process has heard; a stream starts from here and reads those after it.</summary>
+    public long ChangeCount
+    {
+        get { lock (_gate) { return _changeCount; } }
+    }
+
     /// <summary>Completes once the listener has delivered its first state (until then <see cref="Current"/> is <see cref="LiveState.Empty"/>).</summary>
     public Task Ready => _ready.Task;
 
@@ -58,6 +71,41 @@ public sealed class LiveStateHub
         toRelease.TrySetResult();
         _ready.TrySetResult();
         return true;
+    }
+
+    /// <summary>Logs that an existing invoice changed; wakes every waiter like a new state.</summary>
+    internal void PublishInvoiceChanged(long invoiceId)
+    {
+        TaskCompletionSource toRelease;
+        lock (_gate)
+        {
+            _changeLog[_changeCount % ChangeLogCapacity] = invoiceId;
+            _changeCount++;
+            _version++;
+            toRelease = _changed;
+            _changed = NewSignal();
+        }
+
+        toRelease.TrySetResult();
+    }
+
+    /// <summary>
+    /// Adds the ids of the changes after the first <paramref name="seen"/> ones to <paramref name="into"/>,
+    /// oldest first, with each change's number (1-based), and returns how many have been heard now. Changes
+    /// older than the log's capacity are skipped.
+    /// </summary>
+    public long ChangesSince(long seen, List<(long Number, long InvoiceId)> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        lock (_gate)
+        {
+            for (var n = Math.Max(seen, _changeCount - ChangeLogCapacity); n < _changeCount; n++)
+            {
+                into.Add((n + 1, _changeLog[n % ChangeLogCapacity]));
+            }
+
+            return _changeCount;
+        }
     }
 
     /// <summary>Records whether the listener reaches PostgreSQL; a change wakes every waiter like a new state.</summary>

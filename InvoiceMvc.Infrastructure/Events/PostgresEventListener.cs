@@ -6,8 +6,8 @@ using Npgsql;
 namespace InvoiceMvc.Infrastructure.Events;
 
 /// <summary>
-/// LISTENs on <see cref="LiveStateChannel.Channel"/> with a dedicated connection and feeds every
-/// notification into the <see cref="LiveStateHub"/>. While the connection is down it polls the
+/// LISTENs on <see cref="LiveStateChannel.Channel"/> and <see cref="InvoiceChangedChannel.Channel"/> with a
+/// dedicated connection and feeds every notification into the <see cref="LiveStateHub"/>. While the connection is down it polls the
 /// database once a second instead, so the dashboards slow down but never freeze. The only publisher
 /// into the hub (see docs/decisions/010-live-state-publisher.md), of the states and of whether
 /// PostgreSQL is reachable at all: a lost connection, a ping unanswered within
@@ -74,14 +74,20 @@ public sealed class PostgresEventListener(
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         connection.Notification += (_, e) =>
         {
-            var state = LiveStateChannel.Parse(e.Payload);
-            if (state is not null)
+            if (e.Channel == InvoiceChangedChannel.Channel)
+            {
+                if (InvoiceChangedChannel.Parse(e.Payload) is { } invoiceId)
+                {
+                    hub.PublishInvoiceChanged(invoiceId);
+                }
+            }
+            else if (LiveStateChannel.Parse(e.Payload) is { } state)
             {
                 hub.Publish(state);
             }
         };
 
-        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateChannel.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {LiveStateChannel.Channel}; LISTEN {InvoiceChangedChannel.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }

@@ -85,6 +85,7 @@ public sealed class GenerationJob(
     {
         var produced = run.Produced;
         var vatRate = invoicing.Value.VatRate;
+        var paymentTermsDays = invoicing.Value.PaymentTermsDays;
         while (produced < run.Target)
         {
             var due = schedule.DueAt(produced);
@@ -97,7 +98,7 @@ public sealed class GenerationJob(
             try
             {
                 // Not cancellable: a tick either commits whole or not at all.
-                result = await runs.AdvanceAsync(connection, run.Id, faker.Next(pool), vatRate, CancellationToken.None);
+                result = await runs.AdvanceAsync(connection, run.Id, faker.Next(pool), vatRate, paymentTermsDays, CancellationToken.None);
             }
             catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
             {

@@ -1,15 +1,17 @@
 using Bogus;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Domain.Lifecycle;
 
 namespace InvoiceMvc.Infrastructure.Generation;
 
-/// <summary>The random part of an invoice: who sold, who bought, and for how much.</summary>
-public sealed record InvoiceDraft(Party Seller, Party Buyer, decimal Subtotal);
+/// <summary>The random part of an invoice: who sold, who bought, what, and for how much (the lines sum to the subtotal).</summary>
+public sealed record InvoiceDraft(Party Seller, Party Buyer, decimal Subtotal, IReadOnlyList<LineItem> Lines);
 
 /// <summary>
 /// Draws a seller and a buyer from the <see cref="PartyPool"/> and a subtotal between 5.00 and
 /// 5,000.00. All three are skewed as a marketplace is: a few sellers and buyers carry much of the
-/// trade, and most baskets are small with a long tail of large orders.
+/// trade, and most baskets are small with a long tail of large orders. The lines (1-5 Bogus commerce
+/// products) come from <see cref="LineSplit"/>, so they sum exactly to the subtotal.
 /// </summary>
 public sealed class InvoiceFaker
 {
@@ -35,7 +37,9 @@ public sealed class InvoiceFaker
             // Squaring a uniform draw gives many small baskets and a long tail of large orders.
             var u = _faker.Random.Double();
             var cents = (long)Math.Round((double)(MinSubtotal * 100) + (u * u * (double)((MaxSubtotal - MinSubtotal) * 100)));
-            return new InvoiceDraft(seller, buyer, cents / 100m);
+            var subtotal = cents / 100m;
+            var lines = LineSplit.Split(subtotal, (min, maxExclusive) => _faker.Random.Number(min, maxExclusive - 1), _ => _faker.Commerce.ProductName());
+            return new InvoiceDraft(seller, buyer, subtotal, lines);
         }
     }
 

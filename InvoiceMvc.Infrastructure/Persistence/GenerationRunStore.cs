@@ -51,11 +51,20 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
           FROM stats, run
         """;
 
+    // The invoice and all its lines in one statement (the lines as parallel arrays). The database
+    // checks at commit that the lines sum to the subtotal and posts the issue entry (Lifecycle migration).
     private const string InsertInvoiceSql = """
-        INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id,
-                              subtotal, vat_rate, vat_amount, total_amount)
-        VALUES (@id, @number, @run, @sequence, @date, @seller, @buyer, @subtotal, @rate, @vat, @total)
-        RETURNING created_at, seller_name, buyer_name
+        WITH invoice AS (
+            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, due_date, seller_id, buyer_id,
+                                  subtotal, vat_rate, vat_amount, total_amount)
+            VALUES (@id, @number, @run, @sequence, @date, @due, @seller, @buyer, @subtotal, @rate, @vat, @total)
+            RETURNING created_at, seller_name, buyer_name),
+        lines AS (
+            INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit_price, amount)
+            SELECT @id, l.line_no, l.description, l.quantity, l.unit_price, l.amount
+              FROM unnest(@line_nos::smallint[], @descriptions::text[], @quantities::integer[], @unit_prices::numeric[], @amounts::numeric[])
+                   AS l(line_no, description, quantity, unit_price, amount))
+        SELECT created_at, seller_name, buyer_name FROM invoice
         """;
 
     // Running, silent for a while (a fresh run's job may still be in the queue), and nobody holds its
@@ -204,15 +213,16 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
     /// <summary>
     /// One tick in ONE transaction on <paramref name="connection"/> (the job's, which holds the run's
     /// advisory lock): re-check the run and advance it and the stats (one statement, under the run
-    /// row's lock), insert the invoice under the gapless id that gave (the database fills in the
+    /// row's lock), insert the invoice and its lines under the gapless id that gave (the database fills in the
     /// parties' names and keeps the per-party and per-run rollups, see the Parties migration), queue
     /// the wake-up, commit.
     /// </summary>
     /// <returns>The invoice, or null when the run is no longer running (stopped, completed or gone).</returns>
     public async Task<ProducedInvoice?> AdvanceAsync(
-        NpgsqlConnection connection, long runId, InvoiceDraft draft, decimal vatRate, CancellationToken cancellationToken)
+        NpgsqlConnection connection, long runId, InvoiceDraft draft, decimal vatRate, int paymentTermsDays, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var dueDate = DateOnly.FromDateTime(now.UtcDateTime).AddDays(paymentTermsDays);
         var amounts = VatCalculator.Compute(draft.Subtotal, vatRate);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -246,12 +256,18 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
             insert.Parameters.AddWithValue("run", runId);
             insert.Parameters.AddWithValue("sequence", sequence);
             insert.Parameters.AddWithValue("date", now);
+            insert.Parameters.AddWithValue("due", dueDate);
             insert.Parameters.AddWithValue("seller", draft.Seller.Id);
             insert.Parameters.AddWithValue("buyer", draft.Buyer.Id);
             insert.Parameters.AddWithValue("subtotal", amounts.Subtotal);
             insert.Parameters.AddWithValue("rate", vatRate);
             insert.Parameters.AddWithValue("vat", amounts.Vat);
             insert.Parameters.AddWithValue("total", amounts.Total);
+            insert.Parameters.AddWithValue("line_nos", draft.Lines.Select(l => (short)l.LineNo).ToArray());
+            insert.Parameters.AddWithValue("descriptions", draft.Lines.Select(l => l.Description).ToArray());
+            insert.Parameters.AddWithValue("quantities", draft.Lines.Select(l => l.Quantity).ToArray());
+            insert.Parameters.AddWithValue("unit_prices", draft.Lines.Select(l => l.UnitPrice).ToArray());
+            insert.Parameters.AddWithValue("amounts", draft.Lines.Select(l => l.Amount).ToArray());
             await using var r = await insert.ExecuteReaderAsync(cancellationToken);
             await r.ReadAsync(cancellationToken);
             createdAt = r.GetFieldValue<DateTimeOffset>(0);
@@ -278,6 +294,7 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
             VatAmount = amounts.Vat,
             TotalAmount = amounts.Total,
             CreatedAt = createdAt,
+            DueDate = dueDate,
         };
         return new ProducedInvoice(invoice, state);
     }

@@ -19,7 +19,8 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
 
     private const string Columns = """
         i.id, i.invoice_number, i.run_id, i.sequence, i.invoice_date, i.seller_id, i.buyer_id, i.seller_name,
-        i.buyer_name, i.subtotal, i.vat_rate, i.vat_amount, i.total_amount, i.created_at
+        i.buyer_name, i.subtotal, i.vat_rate, i.vat_amount, i.total_amount, i.created_at,
+        i.due_date, i.paid_amount, i.voided_at, i.voided_by, i.void_reason
         """;
 
     /// <summary>
@@ -311,5 +312,10 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
         VatAmount = r.GetDecimal(11),
         TotalAmount = r.GetDecimal(12),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(13),
+        DueDate = r.GetFieldValue<DateOnly>(14),
+        PaidAmount = r.GetDecimal(15),
+        VoidedAt = r.IsDBNull(16) ? null : r.GetFieldValue<DateTimeOffset>(16),
+        VoidedBy = r.IsDBNull(17) ? null : r.GetString(17),
+        VoidReason = r.IsDBNull(18) ? null : r.GetString(18),
     };
 }

@@ -33,6 +33,7 @@ public static class ExplorerSeed
                    s.id, b.id, subtotal, 0.15, round(subtotal * 0.15, 2), subtotal + round(subtotal * 0.15, 2)
               FROM g JOIN parties s ON s.kind = 1 AND s.name = g.seller JOIN parties b ON b.kind = 2 AND b.name = g.buyer
              ORDER BY g;
+            {Seed.LinesSql}
             SELECT setval(pg_get_serial_sequence('generation_runs', 'id'), 2);
             UPDATE invoice_stats SET invoice_count = {Count},
                    total_amount = (SELECT sum(total_amount) FROM invoices),

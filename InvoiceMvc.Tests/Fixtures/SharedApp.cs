@@ -54,7 +54,8 @@ public class SharedApp : IAsyncLifetime
             TablesToIgnore =
             [
                 // parties stay like the accounts: the app holds its generator's pool (their ids) in memory.
-                "__EFMigrationsHistory", "data_protection_keys", "invoice_stats", "parties",
+                // ledger_accounts is the chart of accounts the migration seeds (ledger_balances rows are upserted).
+                "__EFMigrationsHistory", "data_protection_keys", "invoice_stats", "parties", "ledger_accounts",
                 "AspNetUsers", "AspNetRoles", "AspNetUserRoles", "AspNetUserClaims", "AspNetRoleClaims", "AspNetUserLogins", "AspNetUserTokens",
             ],
             WithReseed = true,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Web.Analytics;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Invoices;
@@ -12,22 +13,31 @@ namespace InvoiceMvc.Web.Controllers;
 /// <summary>
 /// The one SSE stream per tab: the dashboard's (invoice rows paced, stats and status), or the
 /// explorer's when the query carries its filter or order (only the matching rows, and the count and
-/// sums after each), or the analytics page's when it carries analytics=1 (its chart and figures, at most 1/s).
+/// sums after each), or the analytics page's when it carries analytics=1 (its chart and figures, at most 1/s),
+/// or an invoice's detail page's when it carries invoice=INV-… (that invoice's standing after each change).
 /// </summary>
 public sealed class EventsController(
     Cursors cursors,
     DashboardStream stream,
     IValidator<InvoiceFilterInput> validator,
     AnalyticsStream analyticsStream,
-    IValidator<AnalyticsInput> analyticsValidator) : Controller
+    IValidator<AnalyticsInput> analyticsValidator,
+    InvoiceDetailStream detailStream) : Controller
 {
     /// <param name="after">The last invoice id the page has; the browser's Last-Event-ID header wins over it.</param>
     /// <param name="lastEventId">Sent by the browser when it re-opens a dropped stream by itself.</param>
     [HttpGet("/events")]
     [EnableRateLimiting(RateLimitPolicies.Streams)]
     public async Task<IActionResult> Get([FromQuery] InvoiceFilterInput filter, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
-        [FromQuery] string? analytics, [FromQuery] AnalyticsInput analyticsInput, CancellationToken cancellationToken)
+        [FromQuery] string? analytics, [FromQuery] AnalyticsInput analyticsInput, [FromQuery] string? invoice, CancellationToken cancellationToken)
     {
+        if (invoice is not null)
+        {
+            return InvoiceNumber.TryParse(invoice, out var invoiceId)
+                ? new EventStreamResult(detailStream.RunAsync(invoiceId, cancellationToken))
+                : Problem(detail: "invoice must be an invoice number such as INV-0000042.", statusCode: StatusCodes.Status400BadRequest, title: "Bad invoice");
+        }
+
         if (analytics is not null)
         {
             return await AnalyticsAsync(analytics, analyticsInput, after, cancellationToken);

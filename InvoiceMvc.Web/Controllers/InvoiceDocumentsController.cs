@@ -26,7 +26,8 @@ public sealed class InvoiceDocumentsController(InvoiceDocuments documents, IVali
         }
 
         var keep = (await validator.ValidateAsync(back, cancellationToken)).IsValid ? back.QueryPairs() : [];
-        return View(await documents.DetailAsync(invoice, keep, cancellationToken));
+        var forms = LifecycleFormState.Fresh with { Flash = TempData["Flash"] as string };
+        return View(await documents.DetailAsync(invoice, keep, InvoiceLifecycleController.AccessOf(User), forms, cancellationToken));
     }
 
     [HttpGet("/invoices/{number}/pdf")]

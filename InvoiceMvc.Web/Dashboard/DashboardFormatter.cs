@@ -1,7 +1,9 @@
 using System.Globalization;
 using InvoiceMvc.Domain.Generation;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Domain.Lifecycle;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Models;
 using Microsoft.Extensions.Options;
 
@@ -15,12 +17,15 @@ public sealed class DashboardFormatter
 {
     private readonly CultureInfo _culture;
     private readonly string _datePattern;
+    private readonly TimeProvider _clock;
 
     /// <summary>The display culture (with the configured currency symbol), for views that format their own dates.</summary>
     public CultureInfo Culture => _culture;
 
-    public DashboardFormatter(IOptions<DisplayOptions> options)
+    public DashboardFormatter(IOptions<DisplayOptions> options, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         var o = options.Value;
         DisplayOptionsValidator.TryGetCulture(o.Culture, out var culture);
         var custom = (CultureInfo)culture.Clone();
@@ -51,17 +56,28 @@ public sealed class DashboardFormatter
     /// <summary>Invoice times in UTC: the server cannot know each viewer's time zone.</summary>
     public string Date(DateTimeOffset at) => at.UtcDateTime.ToString(_datePattern, _culture);
 
-    public InvoiceRowView Row(Invoice invoice, bool isNew = false) => new(
-        invoice.Id,
-        invoice.InvoiceNumber,
-        invoice.InvoiceDate.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-        Date(invoice.InvoiceDate),
-        invoice.SellerName,
-        invoice.BuyerName,
-        Money(invoice.Subtotal),
-        Money(invoice.VatAmount),
-        Money(invoice.TotalAmount),
-        isNew);
+    /// <summary>A grid row; its status and amount due are the invoice's on the clock's UTC day (<see cref="Invoice.StandingOn"/>).</summary>
+    public InvoiceRowView Row(Invoice invoice, bool isNew = false)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        var standing = invoice.StandingOn(Aging.Today(_clock));
+        return new(
+            invoice.Id,
+            invoice.InvoiceNumber,
+            invoice.InvoiceDate.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            Date(invoice.InvoiceDate),
+            invoice.SellerName,
+            invoice.BuyerName,
+            Money(invoice.Subtotal),
+            Money(invoice.VatAmount),
+            Money(invoice.TotalAmount),
+            isNew)
+        {
+            AmountDue = Money(standing.Balance),
+            Status = InvoiceStanding.Label(standing.Status),
+            StatusKey = InvoiceLifecyclePages.StatusKey(standing.Status),
+        };
+    }
 
     /// <summary>The explorer's count and sums of a filtered set, with the invariant values for machines.</summary>
     public SummaryView Summary(InvoiceSummary s) => new(s.LastInvoiceId,

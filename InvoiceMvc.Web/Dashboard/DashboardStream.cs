@@ -15,7 +15,9 @@ namespace InvoiceMvc.Web.Dashboard;
 /// from the shared caches (rendered once, so a viewer costs O(1) whatever the backlog), writes them
 /// and waits. A filtered stream (the explorer's) sends only the rows its <see cref="InvoiceFilter"/>
 /// matches, judged on the cached frames' invoices (no query per row), and after each one the filtered
-/// set's count and sums: a summary read once, at the first match, plus each row sent.
+/// set's count and sums: a summary read once, at the first match, plus each row sent. An invoice this
+/// viewer was already sent (or passed over) that changes later is sent again as it is now, at once,
+/// outside the row pacing (<see cref="ChangedRowFrames"/>).
 /// </summary>
 public sealed class DashboardStream(
     LiveStateHub hub,
@@ -28,6 +30,7 @@ public sealed class DashboardStream(
     IHostApplicationLifetime lifetime,
     InvoiceSearch search,
     PartialRenderer renderer,
+    ChangedRowFrames changedRows,
     ILogger<DashboardStream> logger)
 {
     public const string SummaryPartial = "~/Views/Invoices/_Summary.cshtml";
@@ -49,6 +52,8 @@ public sealed class DashboardStream(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         var ct = linked.Token;
         var viewer = new ViewerState(cursor, display.Value.RatePerSecond, formatter.Status, time.GetUtcNow());
+        var changesSeen = hub.ChangeCount;
+        List<(long Number, long InvoiceId)>? changes = null;
 
         metrics.StreamOpened();
         try
@@ -67,6 +72,20 @@ public sealed class DashboardStream(
                     if (start.MeasureStatsLatency)
                     {
                         RecordLatency(state, time.GetUtcNow());
+                    }
+                }
+
+                if (hub.ChangeCount != changesSeen)
+                {
+                    (changes ??= []).Clear();
+                    changesSeen = hub.ChangesSince(changesSeen, changes);
+                    foreach (var (number, invoiceId) in changes)
+                    {
+                        // Rows after the cursor are still to come, and will come as they are now.
+                        if (invoiceId <= viewer.Cursor && await ChangedRowAsync(number, invoiceId) is { } changed)
+                        {
+                            yield return changed;
+                        }
                     }
                 }
 
@@ -129,6 +148,20 @@ public sealed class DashboardStream(
             // The stream stays open through an outage: the listener marks it within about a second, and
             // until then the row is simply not there yet (asked again shortly, like a row not yet visible).
             logger.LogDebug(ex, "Row after {Cursor} unavailable: PostgreSQL unreachable", cursor);
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ChangedRowAsync(long changeNumber, long invoiceId)
+    {
+        try
+        {
+            return await changedRows.RowAsync(changeNumber, invoiceId);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsUnavailable(ex))
+        {
+            // Missed, not wrong: the row stays as it was shown until the page is reloaded.
+            logger.LogDebug(ex, "Changed invoice {InvoiceId} unavailable: PostgreSQL unreachable", invoiceId);
             return null;
         }
     }

@@ -41,6 +41,18 @@ public sealed class InvoiceFrameCache(
             ? ValueTask.FromResult<InvoiceFrame?>(frame)
             : new ValueTask<InvoiceFrame?>(FillAsync(cursor, cancellationToken));
 
+    /// <summary>
+    /// Drops the cached row of an invoice that changed after it was issued, so a viewer who reaches it
+    /// later gets it as it is now (ids are gapless: its entry is keyed by the id before it).
+    /// </summary>
+    public void Forget(long invoiceId)
+    {
+        if (_byPrevious.TryGetValue(invoiceId - 1, out var frame) && frame.Id == invoiceId)
+        {
+            _byPrevious.TryRemove(new KeyValuePair<long, InvoiceFrame>(invoiceId - 1, frame));
+        }
+    }
+
     private async Task<InvoiceFrame?> FillAsync(long cursor, CancellationToken cancellationToken)
     {
         await _fill.WaitAsync(cancellationToken);

@@ -14,6 +14,9 @@ public static class SseFrames
     /// <summary>The explorer's count and sums of the filtered set, after each matching row.</summary>
     public const string Summary = "summary";
 
+    /// <summary>An invoice already shown changed (a payment, a void): its row again, as an out-of-band swap by element id.</summary>
+    public const string Changed = "changed";
+
     /// <summary>The shortest and longest reconnection delay a stream asks its browser for.</summary>
     public static readonly TimeSpan MinRetry = TimeSpan.FromSeconds(1), MaxRetry = TimeSpan.FromSeconds(3);
 

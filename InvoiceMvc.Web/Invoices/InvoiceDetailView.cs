@@ -20,4 +20,8 @@ public sealed record InvoiceDetailView(
     string CreatedAtIso,
     string? PreviousNumber,
     string? NextNumber,
-    string BackQuery);
+    string BackQuery)
+{
+    /// <summary>Lines, standing, activity and forms: the detail page's, not the PDF's.</summary>
+    public InvoiceLifecycleView? Lifecycle { get; init; }
+}

@@ -10,7 +10,7 @@ namespace InvoiceMvc.Web.Invoices;
 /// One invoice by its number, for the detail page, the PDF and the API: the number is parsed exactly
 /// (InvoiceNumber.TryParse), so a malformed one is "no such invoice" like an unknown one, never an error.
 /// </summary>
-public sealed class InvoiceDocuments(InvoiceSearch search, DashboardFormatter formatter)
+public sealed class InvoiceDocuments(InvoiceSearch search, DashboardFormatter formatter, InvoiceLifecyclePages lifecycle)
 {
     /// <summary>The invoice with this number, or null when the number is malformed or unknown.</summary>
     public async Task<Invoice?> FindAsync(string? number, CancellationToken cancellationToken) =>
@@ -20,12 +20,16 @@ public sealed class InvoiceDocuments(InvoiceSearch search, DashboardFormatter fo
     /// The detail page's content. Ids are gapless from 1, so the previous invoice is id - 1; the next one
     /// exists unless this is the newest (one primary-key lookup). <paramref name="back"/> is the explorer
     /// view the reader came from, kept on every link so "back" and previous/next return to it.
+    /// <paramref name="access"/> and <paramref name="forms"/> decide which forms show, and how.
     /// </summary>
-    public async Task<InvoiceDetailView> DetailAsync(Invoice invoice, IEnumerable<KeyValuePair<string, string>> back, CancellationToken cancellationToken)
+    public async Task<InvoiceDetailView> DetailAsync(Invoice invoice, IEnumerable<KeyValuePair<string, string>> back, LifecycleAccess access, LifecycleFormState forms, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         var hasNext = await search.FindAsync(invoice.Id + 1, cancellationToken) is not null;
-        return View(invoice, hasNext, new QueryBuilder(back).ToQueryString().Value ?? "");
+        return View(invoice, hasNext, new QueryBuilder(back).ToQueryString().Value ?? "") with
+        {
+            Lifecycle = await lifecycle.LoadAsync(invoice.InvoiceNumber, access, forms, cancellationToken),
+        };
     }
 
     /// <summary>The same fields for the PDF, which has no links.</summary>

@@ -11,7 +11,18 @@ public sealed record InvoiceRowView(
     string Subtotal,
     string Vat,
     string Total,
-    bool IsNew);
+    bool IsNew)
+{
+    /// <summary>Sent again after a payment or void: replaces the row of the same id wherever a page shows it (htmx out-of-band swap).</summary>
+    public bool SwapOob { get; init; }
+
+    public string AmountDue { get; init; } = "";
+
+    /// <summary>"Partially paid"; <see cref="StatusKey"/> is its CSS class suffix ("partially-paid").</summary>
+    public string Status { get; init; } = "";
+
+    public string StatusKey { get; init; } = "";
+}
 
 /// <summary>A page of older rows and what closes it: a loader for the next page, or the end of the list.</summary>
 public sealed record InvoicePageView(IReadOnlyList<InvoiceRowView> Rows, long? NextBefore, int PageSize)

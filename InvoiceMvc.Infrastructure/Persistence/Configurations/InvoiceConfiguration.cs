@@ -34,6 +34,10 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         e.Property(x => x.VatAmount).HasPrecision(12, 2);
         e.Property(x => x.TotalAmount).HasPrecision(12, 2);
         e.Property(x => x.CreatedAt).HasDefaultValueSql("now()");
+        // The lifecycle's columns (Lifecycle migration): its CHECKs and triggers are raw SQL there.
+        e.Property(x => x.PaidAmount).HasPrecision(14, 2).HasDefaultValue(0m);
+        e.Property(x => x.VoidedBy).HasColumnType("text");
+        e.Property(x => x.VoidReason).HasColumnType("text");
         e.HasOne<GenerationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Party>().WithMany().HasForeignKey(x => x.SellerId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Party>().WithMany().HasForeignKey(x => x.BuyerId).OnDelete(DeleteBehavior.Restrict);

@@ -130,6 +130,10 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
                     b.Property<DateTimeOffset>("InvoiceDate")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("invoice_date");
@@ -139,6 +143,13 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("invoice_number");
+
+                    b.Property<decimal>("PaidAmount")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("paid_amount");
 
                     b.Property<long>("RunId")
                         .HasColumnType("bigint")
@@ -177,6 +188,18 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasPrecision(5, 4)
                         .HasColumnType("numeric(5,4)")
                         .HasColumnName("vat_rate");
+
+                    b.Property<string>("VoidReason")
+                        .HasColumnType("text")
+                        .HasColumnName("void_reason");
+
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
+                    b.Property<string>("VoidedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("voided_by");
 
                     b.HasKey("Id")
                         .HasName("PK_invoices");
@@ -300,6 +323,10 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("action");
 
+                    b.Property<long?>("InvoiceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("invoice_id");
+
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
@@ -332,51 +359,6 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("IX_audit_log_occurred_at");
 
                     b.ToTable("audit_log", (string)null);
-                });
-
-            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.InvoiceStatsRow", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    b.Property<long>("InvoiceCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("invoice_count");
-
-                    b.Property<long>("LastInvoiceId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("last_invoice_id");
-
-                    b.Property<decimal>("TotalAmount")
-                        .HasPrecision(18, 2)
-                        .HasColumnType("numeric(18,2)")
-                        .HasColumnName("total_amount");
-
-                    b.Property<decimal>("VatAmount")
-                        .HasPrecision(18, 2)
-                        .HasColumnType("numeric(18,2)")
-                        .HasColumnName("vat_amount");
-
-                    b.HasKey("Id")
-                        .HasName("PK_invoice_stats");
-
-                    b.ToTable("invoice_stats", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_invoice_stats_non_negative", "invoice_count >= 0 AND total_amount >= 0 AND vat_amount >= 0");
-
-                            t.HasCheckConstraint("ck_invoice_stats_single_row", "id = 1");
-                        });
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            InvoiceCount = 0L,
-                            LastInvoiceId = 0L,
-                            TotalAmount = 0m,
-                            VatAmount = 0m
-                        });
                 });
 
             modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.InvoiceBucketRow", b =>
@@ -424,6 +406,51 @@ namespace InvoiceMvc.Infrastructure.Persistence.Migrations
                             t.HasCheckConstraint("ck_invoice_buckets_non_negative", "invoice_count >= 0 AND subtotal >= 0 AND vat_amount >= 0");
 
                             t.HasCheckConstraint("ck_invoice_buckets_total", "total_amount = subtotal + vat_amount");
+                        });
+                });
+
+            modelBuilder.Entity("InvoiceMvc.Infrastructure.Persistence.InvoiceStatsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("InvoiceCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("invoice_count");
+
+                    b.Property<long>("LastInvoiceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_invoice_id");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<decimal>("VatAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("vat_amount");
+
+                    b.HasKey("Id")
+                        .HasName("PK_invoice_stats");
+
+                    b.ToTable("invoice_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_invoice_stats_non_negative", "invoice_count >= 0 AND total_amount >= 0 AND vat_amount >= 0");
+
+                            t.HasCheckConstraint("ck_invoice_stats_single_row", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            InvoiceCount = 0L,
+                            LastInvoiceId = 0L,
+                            TotalAmount = 0m,
+                            VatAmount = 0m
                         });
                 });
 

@@ -23,6 +23,7 @@ public sealed class AnalyticsQueriesTests
             INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
             SELECT 1000000, 'INV-1000000', 99, 1, now() - interval '3 days', s.id, b.id, 9999.00, 0.15, 1499.85, 11498.85
               FROM parties s, parties b WHERE s.kind = 1 AND b.kind = 2 ORDER BY s.id, b.id LIMIT 1;
+            INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit_price, amount) SELECT i.id, 1, 'Goods', 1, i.subtotal, i.subtotal FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id);
             """);
         var queries = app.Services.GetRequiredService<AnalyticsQueries>();
         var today = DateOnly.FromDateTime(await db.ScalarAsync<DateTime>("SELECT (now() AT TIME ZONE 'UTC')::date::timestamp"));

@@ -76,6 +76,7 @@ public sealed class PartyRollupTests
             INSERT INTO generation_runs (id, status, rate_per_second, target, produced, started_at) VALUES (1, 2, 1, 1, 0, now());
             INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, seller_name, buyer_name, subtotal, vat_rate, vat_amount, total_amount)
             VALUES (1, 'INV-0000001', 1, 1, now(), {Seed.SellerId("A")}, {Seed.BuyerId("B")}, 'Forged', 'Forged', 100.00, 0.15, 15.00, 115.00);
+            {Seed.LinesSql}
             """);
 
         Assert.Equal("A|B", await db.ScalarAsync<string>("SELECT seller_name || '|' || buyer_name FROM invoices"));

@@ -96,6 +96,7 @@ public sealed class SchemaConstraintTests : IAsyncLifetime
         _db.ExecuteAsync($"""
             {Seed.PartiesSql("A", "B")}
             INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
-            VALUES ({id}, '{number}', 1, {sequence}, now(), {Seed.SellerId("A")}, {Seed.BuyerId("B")}, {subtotal}, 0.15, {vat}, {total})
+            VALUES ({id}, '{number}', 1, {sequence}, now(), {Seed.SellerId("A")}, {Seed.BuyerId("B")}, {subtotal}, 0.15, {vat}, {total});
+            {Seed.LinesSql}
             """);
 }

@@ -36,6 +36,7 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
                          VALUES (3, 1, 1, 1, now(), now()) RETURNING id)
             INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
             SELECT 1, 'INV-0000001', run.id, 1, '2026-03-04T05:06:07Z', {Seed.SellerId("Müller & Söhne GmbH")}, {Seed.BuyerId("Acme <Corp>")}, 1234.56, 0.15, 185.18, 1419.74 FROM run;
+            {Seed.LinesSql}
             UPDATE invoice_stats SET invoice_count = 1, total_amount = 1419.74, vat_amount = 185.18, last_invoice_id = 1;
             """);
         await using var factory = await AppFactory.CreateAsync(db, new Dictionary<string, string?> { ["Display:Culture"] = culture, ["Display:Currency"] = currency });
@@ -52,7 +53,7 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
             var row = Row().Match(html);
             Assert.True(row.Success, html);
             var cells = Cells().Matches(row.Value).Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "")).ToList();
-            Assert.Equal(["INV-0000001", date, "Müller &amp; Söhne GmbH", "Acme &lt;Corp&gt;", subtotal, vat, total], cells);
+            Assert.Equal(["INV-0000001", date, "Müller &amp; Söhne GmbH", "Acme &lt;Corp&gt;", subtotal, vat, total, total, "Overdue"], cells); // unpaid and dated March 2026 with 30 days to pay: all of it due, and late
         }
 
         Assert.Contains("class=\"is-new\"", streamed.Data, StringComparison.Ordinal);
@@ -88,7 +89,7 @@ public sealed partial class DashboardPageTests(SharedApp shared) : IClassFixture
 
         Assert.Contains("<caption class=\"visually-hidden\">Invoices</caption>", html, StringComparison.Ordinal);
         var headers = Regex.Matches(html, "<th scope=\"col\"[^>]*>([^<]+)</th>").Select(m => m.Groups[1].Value);
-        Assert.Equal(["Invoice number", "Date", "Seller", "Buyer", "Subtotal", "VAT", "Total"], headers);
+        Assert.Equal(["Invoice number", "Date", "Seller", "Buyer", "Subtotal", "VAT", "Total", "Amount due", "Status"], headers);
         var ids = Regex.Matches(html, "<tr data-invoice-id=\"(\\d+)\"").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(Enumerable.Range(11, 50).Reverse(), ids);
         Assert.Contains("sse-connect=\"/events?after=60\"", html, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ namespace InvoiceMvc.Tests.Web.Dashboard;
 /// </summary>
 public sealed class DatabaseLostStatusTests
 {
-    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()));
+    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()), TimeProvider.System);
 
     [Fact]
     public void WhileTheDatabaseIsLost_TheStatusSaysSoOnce_NoRowIsFetched_ThenTheRunsStatusComesBack()

@@ -55,6 +55,40 @@ public sealed class MultiInstanceTests
         Assert.Contains($"data-value=\"{produced}\"", totalsA, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnInvoiceThatChanges_IsSentAgainToViewersOnEveryInstance_WhoWereShownIt()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await Seed.InvoicesAsync(db, 20);
+        var redis = await TestServers.RedisAsync();
+        var prefix = $"t{Guid.NewGuid():N}:";
+        await using var a = new AppFactory(db, redis, prefix);
+        await using var b = new AppFactory(db, redis, prefix);
+        var addressA = a.StartOnRealPort();
+        var addressB = b.StartOnRealPort();
+
+        // Both viewers start at the newest invoice (20): invoices 1-20 are on their pages.
+        await using var onA = await SseStream.OpenAsync(addressA, "/events");
+        await using var onB = await SseStream.OpenAsync(addressB, "/events");
+        foreach (var viewer in new[] { onA, onB })
+        {
+            await viewer.UntilAsync(e => e.Type == "status", Wait, "the first status");
+        }
+
+        // What a payment's or a void's trigger sends on commit: 25 is not on their pages (yet), 7 is.
+        await db.ExecuteAsync("SELECT pg_notify('invoice_changed', '25'); SELECT pg_notify('invoice_changed', '7');");
+
+        foreach (var viewer in new[] { onA, onB })
+        {
+            var (changed, seen) = await viewer.UntilAsync(e => e.Type == "changed", Wait, "the changed row");
+            Assert.Contains("id=\"invoice-7\"", changed.Data, StringComparison.Ordinal);
+            Assert.Contains("hx-swap-oob=\"true\"", changed.Data, StringComparison.Ordinal);
+            Assert.Contains("INV-0000007", changed.Data, StringComparison.Ordinal);
+            Assert.Null(changed.Id); // never an id: Last-Event-ID must keep naming the newest row
+            Assert.DoesNotContain(seen, e => e.Type is "changed" or "invoice");
+        }
+    }
+
     private static HttpClient Browser(Uri address) =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = address };
 

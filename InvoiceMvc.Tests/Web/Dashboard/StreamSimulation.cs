@@ -19,7 +19,7 @@ internal sealed record SimulatedFrame(TimeSpan At, string Kind, string Detail);
 internal sealed class StreamSimulation
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()));
+    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()), TimeProvider.System);
 
     private readonly ViewerState _viewer;
 

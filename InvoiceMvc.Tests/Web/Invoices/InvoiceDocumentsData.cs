@@ -40,6 +40,7 @@ public sealed class InvoiceDocumentsData : IAsyncLifetime
                 """);
         }
 
+        sql.AppendLine(Seed.LinesSql);
         await App.Database.ExecuteAsync(sql.ToString());
     }
 

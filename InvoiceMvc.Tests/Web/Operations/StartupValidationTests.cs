@@ -12,6 +12,8 @@ public sealed class StartupValidationTests
     [InlineData("Invoicing:VatRate", "1.5")]
     [InlineData("Invoicing:VatRate", "-0.1")]
     [InlineData("Invoicing:VatRate", "0")]
+    [InlineData("Invoicing:PaymentTermsDays", "0")]
+    [InlineData("Invoicing:PaymentTermsDays", "366")]
     [InlineData("Cache:KeyPrefix", "bad prefix!")]
     public async Task AnInvalidSetting_FailsStartUp_NamingTheKey(string key, string value)
     {

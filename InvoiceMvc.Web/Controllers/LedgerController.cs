@@ -1,0 +1,49 @@
+using System.Globalization;
+using InvoiceMvc.Domain.Lifecycle;
+using InvoiceMvc.Infrastructure.Persistence;
+using InvoiceMvc.Web.Invoices;
+using Microsoft.AspNetCore.Mvc;
+
+namespace InvoiceMvc.Web.Controllers;
+
+/// <summary>
+/// GET /ledger: the trial balance (from the running balances, never a sum of the journal) and one
+/// account's journal, newest first, keyset-paged (?account=1100&amp;before=entry id).
+/// GET /reports/aging: open balances per buyer in the aging buckets, on the clock's UTC day.
+/// </summary>
+public sealed class LedgerController(LedgerQueries ledger, AgingQueries aging, LedgerViews views, TimeProvider clock) : Controller
+{
+    public const int PageSize = 50;
+
+    [HttpGet("/ledger")]
+    public async Task<IActionResult> Index([FromQuery] string? account, [FromQuery] string? before, CancellationToken cancellationToken)
+    {
+        var chosen = string.IsNullOrEmpty(account) ? LedgerAccount.AccountsReceivable : LedgerAccount.Find(account);
+        long? beforeId = null;
+        if (!string.IsNullOrEmpty(before))
+        {
+            if (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                return BadInput("before must be a journal entry number: a whole number from 1 up.");
+            }
+
+            beforeId = id;
+        }
+
+        if (chosen is null)
+        {
+            return BadInput($"account must be one of {string.Join(", ", LedgerAccount.All.Select(a => a.Code))}.");
+        }
+
+        var trial = await ledger.TrialBalanceAsync(cancellationToken);
+        var journal = await ledger.JournalAsync(chosen.Code, beforeId, PageSize, cancellationToken);
+        return View(views.Ledger(trial, chosen, journal));
+    }
+
+    [HttpGet("/reports/aging")]
+    public async Task<IActionResult> Aging(CancellationToken cancellationToken) =>
+        View(views.Aging(await aging.AgingAsync(Domain.Lifecycle.Aging.Today(clock), cancellationToken)));
+
+    private ObjectResult BadInput(string message) =>
+        Problem(detail: message, statusCode: StatusCodes.Status400BadRequest, title: "Bad ledger query");
+}
