@@ -66,4 +66,50 @@ public sealed class InvoiceDocumentJourneys
         var pdf = await phone.PdfLink.BoundingBoxAsync();
         Assert.True(pdf is { Height: >= 44 }, "the PDF link is a 44 px target on a phone");
     });
+
+    /// <summary>
+    /// The lifecycle's pages as an Admin sees them: the detail page with both forms and a refused amount
+    /// beside its field, the ledger and the aging report, each accessible in both schemes and never wider than a phone.
+    /// </summary>
+    [Theory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
+    public Task TheFormsLedgerAndAging_HaveNoSeriousOrCriticalViolations_OnADesktopAndAPhone(ColorScheme scheme) => Journey.RunAsync(
+        new JourneySetup { SeedInvoices = 3 }, async j =>
+    {
+        // The refused payment answers 400 with the form and its message, as it should; the browser logs that.
+        j.AllowConsoleError(new System.Text.RegularExpressions.Regex(@"status of 400 \(Bad Request\)"));
+        foreach (var (label, options) in new[]
+        {
+            ("desktop", new BrowserNewContextOptions { ColorScheme = scheme }),
+            ("phone", new BrowserNewContextOptions { ColorScheme = scheme, ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true }),
+        })
+        {
+            var dashboard = await j.OpenDashboardAsync(TestAccounts.Admin, options, $"{label}-{scheme}");
+            var detail = new InvoiceDetailPage(dashboard.Page);
+            await detail.GotoAsync("INV-0000002");
+            await dashboard.Page.GetByLabel("Amount", new() { Exact = true }).FillAsync("abc");
+            await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Record payment" }).ClickAsync();
+            await Expect(dashboard.Page.Locator("#p-amount-error")).ToContainTextAsync("Enter the amount as a number");
+            await Expect(dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Void invoice" })).ToBeVisibleAsync();
+            await AccessibilityJourneys.AssertAccessibleAsync(dashboard.Page, $"detail page with its forms, {label}, {scheme}");
+            await AssertNoSidewaysScrollAsync(dashboard.Page, $"detail page with its forms, {label}");
+
+            await dashboard.Page.GotoAsync("/ledger", new() { WaitUntil = WaitUntilState.Commit });
+            await Expect(dashboard.Page.Locator("[data-difference]")).ToHaveTextAsync("Difference $0.00");
+            await AccessibilityJourneys.AssertAccessibleAsync(dashboard.Page, $"ledger, {label}, {scheme}");
+            await AssertNoSidewaysScrollAsync(dashboard.Page, $"ledger, {label}");
+
+            await dashboard.Page.GotoAsync("/reports/aging", new() { WaitUntil = WaitUntilState.Commit });
+            await Expect(dashboard.Page.GetByRole(AriaRole.Heading, new() { Name = "Aging report" })).ToBeVisibleAsync();
+            await AccessibilityJourneys.AssertAccessibleAsync(dashboard.Page, $"aging, {label}, {scheme}");
+            await AssertNoSidewaysScrollAsync(dashboard.Page, $"aging, {label}");
+        }
+    });
+
+    private static async Task AssertNoSidewaysScrollAsync(IPage page, string what)
+    {
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"{what} scrolls sideways by {overflow.ToString(CultureInfo.InvariantCulture)} px");
+    }
 }
