@@ -21,6 +21,14 @@ internal sealed class ViewerState
     /// <summary>How long to wait before asking again when the hub announced a row the database did not return.</summary>
     public static readonly TimeSpan MissingRowRetry = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// A status that differs from the last one sent only in its counts (the same state and buttons: the
+    /// backlog's waiting count, a run's progress) goes out at most this often, with the newest counts; a
+    /// change of state goes out at once. Without it every row of a backlog cost each viewer a second,
+    /// re-rendered frame (issue 11).
+    /// </summary>
+    public static readonly TimeSpan StatusCountInterval = TimeSpan.FromSeconds(1);
+
     private readonly Pacer _pacer;
     private readonly Func<RunSnapshot?, long, StatusView> _status;
     private LiveState? _step;
@@ -30,6 +38,9 @@ internal sealed class ViewerState
     private long _statsSentFor = -1;
     private bool _statsSentOnce;
     private StatusView? _sentStatus;
+    private DateTimeOffset _statusSentAt;
+    private StatusView? _latestStatus;
+    private DateTimeOffset? _statusWake;
     private bool _databaseReachable = true;
     private RunSnapshot? _statusRun;
     private long _statusWaiting;
@@ -154,7 +165,7 @@ internal sealed class ViewerState
             _rowWake = now + MissingRowRetry;
         }
 
-        var status = _databaseReachable ? StatusChange(state) : OutageChange();
+        var status = _databaseReachable ? StatusChange(state, now) : OutageChange();
         if (status is not null)
         {
             _lastWrite = now;
@@ -172,37 +183,58 @@ internal sealed class ViewerState
             wake = row;
         }
 
+        if (_statusWake is { } held && held < wake)
+        {
+            wake = held;
+        }
+
         return new StepEnd(sendRow, status, heartbeat, wake);
     }
 
     private long Waiting(LiveState state) => Math.Max(0, state.Stats.LastInvoiceId - Cursor);
 
-    // The status is a function of the run and this viewer's backlog: worked out again only when either moved.
-    private StatusView? StatusChange(LiveState state)
+    // The status is a function of the run and this viewer's backlog: worked out again only when either moved,
+    // and held back while only its counts changed within StatusCountInterval of the last one sent.
+    private StatusView? StatusChange(LiveState state, DateTimeOffset now)
     {
         var waiting = Waiting(state);
-        if (_sentStatus is not null && ReferenceEquals(state.Run, _statusRun) && waiting == _statusWaiting)
+        if (_sentStatus is null || !ReferenceEquals(state.Run, _statusRun) || waiting != _statusWaiting)
         {
+            _statusRun = state.Run;
+            _statusWaiting = waiting;
+            var view = _status(state.Run, waiting);
+            _latestStatus = view == _sentStatus ? null : view;
+        }
+
+        if (_latestStatus is not { } next)
+        {
+            _statusWake = null;
             return null;
         }
 
-        _statusRun = state.Run;
-        _statusWaiting = waiting;
-        var view = _status(state.Run, waiting);
-        if (view == _sentStatus)
+        if (_sentStatus is { } sent && SameState(next, sent) && now < _statusSentAt + StatusCountInterval)
         {
+            _statusWake = _statusSentAt + StatusCountInterval;
             return null;
         }
 
-        _sentStatus = view;
-        return view;
+        _sentStatus = next;
+        _statusSentAt = now;
+        _latestStatus = null;
+        _statusWake = null;
+        return next;
     }
+
+    private static bool SameState(StatusView a, StatusView b) =>
+        a.State == b.State && a.CanStart == b.CanStart && a.CanStop == b.CanStop;
 
     // Sent once per outage; afterwards the run's status is worked out afresh, even if run and backlog stood still.
     private StatusView? OutageChange()
     {
         _statusRun = null;
         _statusWaiting = -1;
+        _latestStatus = null;
+        _statusWake = null;
         if (_sentStatus == DashboardFormatter.DatabaseLost)
         {
             return null;

@@ -19,16 +19,17 @@ public sealed class ViewerStateTests
         sim.RunUntil(TimeSpan.FromSeconds(20));
 
         Assert.Equal(Enumerable.Range(0, 26).Select(k => (Ms(500 * k), (long)k + 1)), sim.Rows);
-        // The stats first, then each row with this viewer's backlog after it, then Idle after the last.
+        // The stats first, then the rows with this viewer's backlog once a second, then Idle after the last.
         Assert.Equal(
             [new(TimeSpan.Zero, "stats", "26"), new(TimeSpan.Zero, "row", "1"), new(TimeSpan.Zero, "status", "Processing backlog (25 waiting)"),
-             new(Ms(500), "row", "2"), new(Ms(500), "status", "Processing backlog (24 waiting)")],
-            sim.Frames.Take(5));
+             new(Ms(500), "row", "2"), new(Ms(1000), "row", "3"), new(Ms(1000), "status", "Processing backlog (23 waiting)")],
+            sim.Frames.Take(6));
         Assert.Equal(
             [new(Ms(12_000), "row", "25"), new(Ms(12_000), "status", "Processing backlog (1 waiting)"),
              new(Ms(12_500), "row", "26"), new(Ms(12_500), "status", "Idle: Last run completed: 26 invoices")],
             sim.Frames.TakeLast(4));
-        Assert.Equal(26, sim.OfKind("status").Count());
+        // One status a second (0 to 12 s) and Idle: not one per row.
+        Assert.Equal(14, sim.OfKind("status").Count());
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class ViewerStateTests
     }
 
     [Fact]
-    public void TheStatus_GoesOutExactlyWhenTheRunOrThisViewersBacklogChanges()
+    public void TheStatus_GoesOutAtOnceWhenTheStateChanges_AndACountChangeAtMostOnceASecond()
     {
         var sim = new StreamSimulation(Live(3, Run(RunStatus.Running, 3)), cursor: 3);
         Assert.Equal(new SimulatedFrame(TimeSpan.Zero, "status", "Running: 3 of 10 invoices · 0:02 left"), sim.Frames[^1]);
@@ -124,30 +125,50 @@ public sealed class ViewerStateTests
         sim.Publish(Live(3, Run(RunStatus.Running, 3)));
         Assert.Equal(2, sim.Frames.Count);
 
-        // While it runs, the status follows the run, not the viewer's backlog.
+        // While it runs, the status follows the run, not the viewer's backlog; its counts wait for their
+        // second (and go out with the newest), the run stopping goes out at once, and so does Idle.
         sim.RunUntil(Ms(200));
+        sim.Publish(Live(4, Run(RunStatus.Running, 4)));
+        sim.RunUntil(Ms(400));
         sim.Publish(Live(5, Run(RunStatus.Running, 5)));
-        sim.RunUntil(Ms(1000));
+        sim.RunUntil(Ms(1100));
         sim.Publish(Live(6, Run(RunStatus.Stopped, 6)));
         sim.RunUntil(Ms(3000));
 
         Assert.Equal(
-            [new(Ms(200), "stats", "5 measured"), new(Ms(200), "row", "4"), new(Ms(200), "status", "Running: 5 of 10 invoices · 0:01 left"),
-             new(Ms(700), "row", "5"),
-             new(Ms(1000), "stats", "6 measured"), new(Ms(1000), "status", "Processing backlog (1 waiting)"), new(Ms(1200), "row", "6"), new(Ms(1200), "status", "Idle: Last run stopped at 6 of 10 invoices")],
+            [new(Ms(200), "stats", "4 measured"), new(Ms(200), "row", "4"),
+             new(Ms(400), "stats", "5 measured"), new(Ms(700), "row", "5"),
+             new(Ms(1000), "status", "Running: 5 of 10 invoices · 0:01 left"),
+             new(Ms(1100), "stats", "6 measured"), new(Ms(1100), "status", "Processing backlog (1 waiting)"),
+             new(Ms(1200), "row", "6"), new(Ms(1200), "status", "Idle: Last run stopped at 6 of 10 invoices")],
             sim.Frames.Skip(2));
     }
 
     [Fact]
-    public void AfterStop_EachRowOfTheBacklogIsFollowedByItsWaitingCount()
+    public void AfterStop_TheWaitingCountFollowsTheRows_AtMostOncePerSecond_AndIdleGoesOutAtOnce()
     {
-        var sim = new StreamSimulation(Live(3, Run(RunStatus.Stopped, 3)), cursor: 0);
-        sim.RunUntil(Ms(2000));
+        var sim = new StreamSimulation(Live(10, Run(RunStatus.Stopped, 10)), cursor: 0);
+        sim.RunUntil(Ms(6000));
 
         Assert.Equal(
-            ["Processing backlog (2 waiting)", "Processing backlog (1 waiting)", "Idle: Last run stopped at 3 of 10 invoices"],
+            ["Processing backlog (9 waiting)", "Processing backlog (7 waiting)", "Processing backlog (5 waiting)",
+             "Processing backlog (3 waiting)", "Processing backlog (1 waiting)", "Idle: Last run stopped at 10 of 10 invoices"],
             sim.OfKind("status").Select(f => f.Detail));
-        Assert.Equal([Ms(0), Ms(500), Ms(1000)], sim.OfKind("status").Select(f => f.At));
+        Assert.Equal([Ms(0), Ms(1000), Ms(2000), Ms(3000), Ms(4000), Ms(4500)], sim.OfKind("status").Select(f => f.At));
+    }
+
+    [Fact]
+    public void AHeldCount_GoesOutWhenItsSecondIsUp_EvenWithNothingElseToSend()
+    {
+        var sim = new StreamSimulation(Live(3, Run(RunStatus.Running, 3)), cursor: 3);
+        sim.RunUntil(Ms(300));
+        sim.Publish(Live(4, Run(RunStatus.Running, 4)));
+
+        // Row 4 went out; its run's progress waits until a second after the last status, and the loop wakes for it.
+        Assert.Equal(new SimulatedFrame(Ms(300), "row", "4"), sim.Frames[^1]);
+        Assert.Equal(T0 + Ms(1000), sim.WakeAt);
+        sim.RunUntil(Ms(5000));
+        Assert.Equal([new(Ms(1000), "status", "Running: 4 of 10 invoices · 0:02 left")], sim.Frames.Skip(4));
     }
 
     [Fact]
