@@ -40,7 +40,6 @@ internal sealed class ViewerState
     private StatusView? _sentStatus;
     private DateTimeOffset _statusSentAt;
     private StatusView? _latestStatus;
-    private DateTimeOffset? _statusWake;
     private bool _databaseReachable = true;
     private RunSnapshot? _statusRun;
     private long _statusWaiting;
@@ -183,9 +182,10 @@ internal sealed class ViewerState
             wake = row;
         }
 
-        if (_statusWake is { } held && held < wake)
+        // A status held back (only its counts moved) goes out when its second is up.
+        if (_latestStatus is not null && _statusSentAt + StatusCountInterval < wake)
         {
-            wake = held;
+            wake = _statusSentAt + StatusCountInterval;
         }
 
         return new StepEnd(sendRow, status, heartbeat, wake);
@@ -208,20 +208,17 @@ internal sealed class ViewerState
 
         if (_latestStatus is not { } next)
         {
-            _statusWake = null;
             return null;
         }
 
         if (_sentStatus is { } sent && SameState(next, sent) && now < _statusSentAt + StatusCountInterval)
         {
-            _statusWake = _statusSentAt + StatusCountInterval;
             return null;
         }
 
         _sentStatus = next;
         _statusSentAt = now;
         _latestStatus = null;
-        _statusWake = null;
         return next;
     }
 
@@ -234,7 +231,6 @@ internal sealed class ViewerState
         _statusRun = null;
         _statusWaiting = -1;
         _latestStatus = null;
-        _statusWake = null;
         if (_sentStatus == DashboardFormatter.DatabaseLost)
         {
             return null;
