@@ -71,6 +71,8 @@ public sealed class AccessibilityJourneys
 
     internal static async Task AssertAccessibleAsync(IPage page, string what)
     {
+        // Pages are opened to the commit; axe judges sizes and contrast, so it waits for the stylesheets.
+        await page.WaitForLoadStateAsync(LoadState.Load);
         var result = await page.RunAxe(Rules);
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{what}: " + string.Join("\n", serious.Select(Describe)));

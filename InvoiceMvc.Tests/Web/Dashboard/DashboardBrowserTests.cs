@@ -84,11 +84,13 @@ public sealed class DashboardBrowserTests
 
         // Scrolled down to read: rows keep arriving above, the row under the reader stays put.
         await page.EvaluateAsync("window.scrollTo(0, 600)");
-        var underReader = await page.EvaluateAsync<string>("document.elementFromPoint(300, 450).closest('tr').dataset.invoiceId");
+        // The reader's eye is on the middle of a row, so a sub-pixel difference in row heights cannot move it to the next one.
+        var eyeY = await page.EvaluateAsync<double>("(() => { const r = document.elementFromPoint(300, 450).closest('tr').getBoundingClientRect(); return r.top + r.height / 2; })()");
+        var underReader = await page.EvaluateAsync<string>($"document.elementFromPoint(300, {eyeY.ToString(CultureInfo.InvariantCulture)}).closest('tr').dataset.invoiceId");
         var newInvoices = page.GetByRole(AriaRole.Button, new() { NameRegex = new("^\\d+ new invoices?$") });
         await Expect(newInvoices).ToBeVisibleAsync();
         await page.WaitForFunctionAsync("() => +document.querySelector('#new-invoices').textContent.split(' ')[0] >= 5");
-        Assert.Equal(underReader, await page.EvaluateAsync<string>("document.elementFromPoint(300, 450).closest('tr').dataset.invoiceId"));
+        Assert.Equal(underReader, await page.EvaluateAsync<string>($"document.elementFromPoint(300, {eyeY.ToString(CultureInfo.InvariantCulture)}).closest('tr').dataset.invoiceId"));
 
         await newInvoices.ClickAsync();
         await Expect(newInvoices).ToBeHiddenAsync();

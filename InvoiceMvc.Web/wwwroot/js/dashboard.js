@@ -102,7 +102,7 @@
 
   // ---- rows arriving over SSE (swapped in by htmx at the top of the tbody) ----
   tbody.addEventListener('htmx:sseBeforeMessage', function () {
-    beforeSwap = { atTop: atTop(), height: tbody.offsetHeight };
+    beforeSwap = { atTop: atTop(), height: tbody.getBoundingClientRect().height };
   });
 
   tbody.addEventListener('htmx:sseMessage', function (evt) {
@@ -116,7 +116,7 @@
     }
     if (beforeSwap && !beforeSwap.atTop) {
       // The reader is further down: keep what they read where it was, and count what arrived.
-      window.scrollBy(0, tbody.offsetHeight - beforeSwap.height);
+      window.scrollBy(0, tbody.getBoundingClientRect().height - beforeSwap.height);
       unseen++;
       showNewButton();
     }
