@@ -29,6 +29,12 @@ public static class DependencyInjection
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RemindersOptions>().BindConfiguration(RemindersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SimulationOptions>().BindConfiguration(SimulationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var production = builder.Environment.IsProduction();
+        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => !production || o.ShiftDays == 0, "Clock:ShiftDays must be 0 in Production: only a demo or test environment may shift today.")
+            .ValidateOnStart();
 
         // Connection strings are needed to build the container itself, so they are checked here,
         // before any service exists, with a message naming the key.
@@ -113,12 +119,16 @@ public static class DependencyInjection
 
         // The invoice lifecycle: payments and voids (scoped: they share the request's DbContext with
         // the audit trail, so the change and its audit entry commit together), and the ledger's reads.
+        services.AddSingleton<LifecycleClock>();
         services.AddSingleton<FluentValidation.IValidator<PaymentRequest>, PaymentRequestValidator>();
         services.AddScoped<PaymentService>();
         services.AddScoped<VoidService>();
         services.AddSingleton<LedgerQueries>();
         services.AddSingleton<AgingQueries>();
         services.AddSingleton<InvoiceLifecycleQueries>();
+        services.AddSingleton<ReminderJob>();
+        services.AddSingleton<PaymentSimulatorJob>();
+        services.AddHostedService<LifecycleJobSchedule>();
         return builder;
     }
 

@@ -47,3 +47,37 @@ public sealed class CacheOptions
     [RegularExpression("^[A-Za-z0-9:_-]{1,64}$", ErrorMessage = "Cache:KeyPrefix must be 1-64 letters, digits, ':', '_' or '-'.")]
     public string KeyPrefix { get; set; } = "invoicemvc:";
 }
+
+public sealed class ClockOptions
+{
+    public const string SectionName = "Clock";
+
+    /// <summary>
+    /// Days added to "today" for due dates, statuses and aging (<see cref="Lifecycle.LifecycleClock"/>).
+    /// Outside Production only: start-up fails in Production unless it is 0.
+    /// </summary>
+    [Range(-3650, 3650, ErrorMessage = "Clock:ShiftDays must be between -3650 and 3650.")]
+    public int ShiftDays { get; set; }
+}
+
+public sealed class RemindersOptions
+{
+    public const string SectionName = "Reminders";
+
+    /// <summary>When the reminders job runs (Hangfire's cron, UTC); daily at 08:00 by default.</summary>
+    [Required(ErrorMessage = "Reminders:Cron is required, e.g. \"0 8 * * *\".")]
+    public string Cron { get; set; } = "0 8 * * *";
+
+    /// <summary>An overdue invoice is reminded again once this many days have passed since its last reminder.</summary>
+    [Range(1, 365, ErrorMessage = "Reminders:IntervalDays must be between 1 and 365.")]
+    public int IntervalDays { get; set; } = 7;
+}
+
+public sealed class SimulationOptions
+{
+    public const string SectionName = "Simulation";
+
+    /// <summary>Payments the demo's simulator records per second (0 = off, the default); see Lifecycle.PaymentSimulatorJob.</summary>
+    [Range(0, 50, ErrorMessage = "Simulation:PaymentsPerSecond must be between 0 (off) and 50.")]
+    public int PaymentsPerSecond { get; set; }
+}

@@ -6,7 +6,8 @@ namespace InvoiceMvc.Domain.Invoices;
 /// search restates (tests hold them equal): <see cref="Text"/> is a case-insensitive "contains" over
 /// the number, the seller and the buyer; <see cref="Seller"/> and <see cref="Buyer"/> are exact party
 /// names; <see cref="From"/> and <see cref="To"/> are inclusive UTC days of the invoice date;
-/// <see cref="MinTotal"/> and <see cref="MaxTotal"/> bound the total, inclusive.
+/// <see cref="MinTotal"/> and <see cref="MaxTotal"/> bound the total, inclusive; <see cref="Status"/>
+/// is the invoice's status on the day the list is read (<see cref="Lifecycle.InvoiceStanding.Of"/>).
 /// </summary>
 public sealed record InvoiceFilter
 {
@@ -20,17 +21,19 @@ public sealed record InvoiceFilter
     public decimal? MinTotal { get; init; }
     public decimal? MaxTotal { get; init; }
     public long? RunId { get; init; }
+    public Lifecycle.InvoiceStatus? Status { get; init; }
     public InvoiceSort Sort { get; init; } = InvoiceSort.Number;
     public bool Descending { get; init; } = true;
 
     /// <summary>No condition at all (the order does not count): every invoice matches.</summary>
     public bool SelectsAll => Text is null && Seller is null && Buyer is null && From is null && To is null
-        && MinTotal is null && MaxTotal is null && RunId is null;
+        && MinTotal is null && MaxTotal is null && RunId is null && Status is null;
 
     /// <summary>Newest first: new invoices belong at the top, so a live list can show them as they come.</summary>
     public bool IsNewestFirst => Descending && Sort is InvoiceSort.Number or InvoiceSort.Date;
 
-    public bool Matches(Invoice invoice)
+    /// <summary>Does <paramref name="invoice"/> belong to the list read on <paramref name="today"/>?</summary>
+    public bool Matches(Invoice invoice, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         var day = DateOnly.FromDateTime(invoice.InvoiceDate.UtcDateTime);
@@ -44,6 +47,7 @@ public sealed record InvoiceFilter
             && (To is null || day <= To)
             && (MinTotal is null || invoice.TotalAmount >= MinTotal)
             && (MaxTotal is null || invoice.TotalAmount <= MaxTotal)
-            && (RunId is null || invoice.RunId == RunId);
+            && (RunId is null || invoice.RunId == RunId)
+            && (Status is null || invoice.StandingOn(today).Status == Status);
     }
 }

@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace InvoiceMvc.E2E.Journeys;
 
 /// <summary>The Hangfire dashboard belongs to admins.</summary>
-public sealed class AdminJourneys
+public sealed partial class AdminJourneys
 {
     [Fact]
     public Task Hangfire_IsRefused_ToAnonymousVisitors_AndToOperators() => Journey.RunAsync(async j =>
@@ -61,11 +61,35 @@ public sealed class AdminJourneys
         await dashboard.WaitForTopRowAsync(1); // the worker has picked the job up and it is producing
 
         await page.GotoAsync("/hangfire/jobs/processing", new() { WaitUntil = WaitUntilState.Commit });
-        var job = page.GetByRole(AriaRole.Link, new() { Name = "Generate invoices for run 1" });
+        var job = page.GetByRole(AriaRole.Link, new() { NameRegex = GenerationJobName() });
         await Expect(job).ToBeVisibleAsync();
         await job.ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Generate invoices for run 1" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = GenerationJobName() })).ToBeVisibleAsync();
         // Its current state, newest first in the job's history.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 4 }).First).ToHaveTextAsync(new Regex(@"Processing\s*$"));
+
+        // The reminders job is there as a recurring job; the admin triggers it and reads its run in the history.
+        await page.GotoAsync("/hangfire/recurring", new() { WaitUntil = WaitUntilState.Commit });
+        var reminders = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "payment-reminders" });
+        await Expect(reminders).ToContainTextAsync("Record payment reminders for overdue invoices");
+        await reminders.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await Expect(reminders).ToContainTextAsync("N/A"); // never run yet
+        await page.GetByRole(AriaRole.Button, new() { Name = "Trigger now" }).ClickAsync();
+        // Hangfire posts the trigger, then reloads the page: its row then names a last execution.
+        await Expect(reminders).Not.ToContainTextAsync("N/A");
+        // The history page does not refresh itself: read it again until the run has finished (or the deadline).
+        var succeeded = page.GetByRole(AriaRole.Link, new() { Name = "Record payment reminders for overdue invoices" });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await page.GotoAsync("/hangfire/jobs/succeeded", new() { WaitUntil = WaitUntilState.Commit });
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Succeeded Jobs" }).WaitForAsync();
+        }
+        while (!await succeeded.IsVisibleAsync() && DateTime.UtcNow < deadline);
+        await Expect(succeeded).ToBeVisibleAsync();
     });
+
+    /// <summary>The generation job's name in Hangfire: its run, target and rate (the journey's settings decide the numbers).</summary>
+    [GeneratedRegex(@"^Generate run 1: \d+ invoices at \d+\/s$")]
+    private static partial Regex GenerationJobName();
 }

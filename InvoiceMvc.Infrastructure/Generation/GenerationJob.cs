@@ -13,8 +13,9 @@ using Npgsql;
 namespace InvoiceMvc.Infrastructure.Generation;
 
 /// <summary>
-/// The Hangfire job that produces one run's invoices on a drift-free schedule. It takes the run id
-/// only and is reentrant: a retry, a resume after a crash or a duplicate enqueue all continue from
+/// The Hangfire job that produces one run's invoices on a drift-free schedule. The run's row is its
+/// only input (the rate and target arguments are there for the Hangfire dashboard's name of the job
+/// and are not read), and it is reentrant: a retry, a resume after a crash or a duplicate enqueue all continue from
 /// the run's committed count, and a session advisory lock keeps a second execution from producing
 /// at the same time (PostgreSQL drops that lock the moment a killed process's connection closes).
 /// </summary>
@@ -34,10 +35,10 @@ public sealed class GenerationJob(
     /// <summary>First key of the two-part advisory lock that marks "some process is producing run N".</summary>
     public const int AdvisoryLockNamespace = 0x494E56; // "INV"
 
-    [DisplayName("Generate invoices for run {0}")]
+    [DisplayName("Generate run {0}: {2} invoices at {1}/s")]
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     [Queue("generation")]
-    public async Task RunAsync(long runId, CancellationToken cancellationToken)
+    public async Task RunAsync(long runId, int ratePerSecond, int target, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId });
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -41,7 +41,12 @@ public sealed class GenerationRecovery(
         var orphans = await runs.OrphansAsync(GenerationJob.AdvisoryLockNamespace, cancellationToken);
         foreach (var runId in orphans)
         {
-            var jobId = jobs.Enqueue<GenerationJob>(job => job.RunAsync(runId, CancellationToken.None));
+            if (await runs.LoadAsync(runId, cancellationToken) is not { } run)
+            {
+                continue;
+            }
+
+            var jobId = jobs.Enqueue<GenerationJob>(job => job.RunAsync(runId, run.RatePerSecond, run.Target, CancellationToken.None));
             await runs.SetJobIdAsync(runId, jobId, cancellationToken);
             logger.LogWarning("Run {RunId} was orphaned (its process died); resumed as job {JobId}", runId, jobId);
         }

@@ -25,7 +25,7 @@ public sealed class GenerationService(
         string jobId;
         try
         {
-            jobId = jobs.Enqueue<GenerationJob>(job => job.RunAsync(run.Id, CancellationToken.None));
+            jobId = jobs.Enqueue<GenerationJob>(job => job.RunAsync(run.Id, run.RatePerSecond, run.Target, CancellationToken.None));
         }
         catch (Exception ex)
         {

@@ -16,7 +16,7 @@ namespace InvoiceMvc.Infrastructure.Lifecycle;
 /// entry, commit. The row lock makes concurrent payments of one invoice take turns, so each sees the
 /// balance the previous one left; ck_invoices_total_covers_paid refuses an overpayment even so.
 /// </summary>
-public sealed class PaymentService(InvoiceDbContext db, AuditTrail audit, IValidator<PaymentRequest> validator, NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class PaymentService(InvoiceDbContext db, AuditTrail audit, IValidator<PaymentRequest> validator, NpgsqlDataSource dataSource, TimeProvider time, LifecycleClock calendar)
 {
     public const string AuditAction = "Payment";
 
@@ -98,7 +98,7 @@ public sealed class PaymentService(InvoiceDbContext db, AuditTrail audit, IValid
         await audit.RecordInvoiceAsync(actor, AuditAction, string.Create(CultureInfo.InvariantCulture, $"Recorded {request.Amount:0.00}"), invoice.Id, cancellationToken);
         await tx.CommitAsync(cancellationToken);
 
-        var standing = InvoiceStanding.Of(invoice.Total, invoice.Paid + request.Amount, invoice.DueDate, voided: false, Aging.Today(time));
+        var standing = InvoiceStanding.Of(invoice.Total, invoice.Paid + request.Amount, invoice.DueDate, voided: false, calendar.Today);
         return new PaymentResult.Recorded(paymentId, standing, invoice.Id);
     }
 

@@ -8,14 +8,17 @@ public enum InvoiceActivityKind
     Issued = 1,
     Payment = 2,
     Voided = 3,
+    Reminder = 4,
 }
 
 /// <summary>
 /// One event in an invoice's life. Issued: <see cref="Amount"/> is the total, no actor (the generator).
 /// Payment: who recorded it, how much, how, the reference and the day it was paid. Voided: who and why.
+/// Reminder: the balance reminded of and how many days past due it was (the reminders job, no actor).
 /// </summary>
 public sealed record InvoiceActivity(
-    DateTimeOffset At, InvoiceActivityKind Kind, string? Actor, decimal? Amount, PaymentMethod? Method, string? Reference, DateOnly? PaidOn, string? Reason);
+    DateTimeOffset At, InvoiceActivityKind Kind, string? Actor, decimal? Amount, PaymentMethod? Method, string? Reference, DateOnly? PaidOn, string? Reason,
+    int? DaysPastDue = null);
 
 /// <summary>An invoice's lines, what its standing is derived from, and its activity (oldest first, newest last).</summary>
 public sealed record InvoiceLifecycle(
@@ -30,8 +33,9 @@ public sealed record InvoiceLifecycle(
 }
 
 /// <summary>
-/// The lifecycle of one invoice, for its detail page: three indexed reads in one round trip (the
-/// invoice by number, its lines by primary key, its payments by ix_payments_invoice_id_id).
+/// The lifecycle of one invoice, for its detail page: four indexed reads in one round trip (the
+/// invoice by number, its lines by primary key, its payments by ix_payments_invoice_id_id, its
+/// reminders by their unique (invoice, day)).
 /// </summary>
 public sealed class InvoiceLifecycleQueries(NpgsqlDataSource dataSource)
 {
@@ -42,6 +46,8 @@ public sealed class InvoiceLifecycleQueries(NpgsqlDataSource dataSource)
           FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.invoice_number = @number ORDER BY l.line_no;
         SELECT p.recorded_at, p.recorded_by, p.amount, p.method, p.reference, p.paid_on
           FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE i.invoice_number = @number ORDER BY p.id;
+        SELECT r.created_at, r.balance, r.days_past_due
+          FROM payment_reminders r JOIN invoices i ON i.id = r.invoice_id WHERE i.invoice_number = @number ORDER BY r.reminded_on;
         """;
 
     /// <summary>Null when there is no such invoice.</summary>
@@ -79,6 +85,13 @@ public sealed class InvoiceLifecycleQueries(NpgsqlDataSource dataSource)
             activity.Add(new InvoiceActivity(
                 r.GetFieldValue<DateTimeOffset>(0), InvoiceActivityKind.Payment, r.GetString(1), r.GetDecimal(2), (PaymentMethod)r.GetInt16(3),
                 r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateOnly>(5), null));
+        }
+
+        await r.NextResultAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            activity.Add(new InvoiceActivity(r.GetFieldValue<DateTimeOffset>(0), InvoiceActivityKind.Reminder, null, r.GetDecimal(1), null, null, null, null,
+                r.GetInt32(2)));
         }
 
         if (voidedAt is { } at)

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Domain.Lifecycle;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,10 +12,11 @@ namespace InvoiceMvc.Infrastructure.Persistence;
 /// Matches this SQL restates), keyset pages on (sort key, id) for every sort, never OFFSET, the count
 /// and sums of the whole filtered set, and the whole set streamed for an export. Each sort key has a
 /// (key, id) index; the text search resolves names through the small parties table and numbers
-/// through a trigram index. Plain SQL: the WHERE is assembled from fixed fragments, values are
+/// through a trigram index; a status is one of the partial indexes of the Lifecycle statuses migration
+/// on <see cref="LifecycleClock.Today"/>. Plain SQL: the WHERE is assembled from fixed fragments, values are
 /// always parameters.
 /// </summary>
-public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
+public sealed class InvoiceSearch(NpgsqlDataSource dataSource, LifecycleClock calendar)
 {
     public const int MaxPageSize = 200;
 
@@ -31,7 +34,7 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = dataSource.CreateCommand();
-        var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
+        var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), calendar.Today, cmd);
         var key = SortColumn(filter.Sort);
         if (after is { } afterId)
         {
@@ -70,7 +73,7 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = dataSource.CreateCommand();
-        var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
+        var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), calendar.Today, cmd);
         cmd.CommandText = $"SELECT {Columns} FROM invoices i {WhereClause(All(where, anyOf))} {OrderBy(filter)}";
         // Npgsql hands rows over as they arrive; nothing is buffered beyond its read buffer.
         await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
@@ -116,7 +119,7 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
         }
         else
         {
-            var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), cmd);
+            var (where, anyOf) = Where(filter, await TextPartiesAsync(filter, cancellationToken), calendar.Today, cmd);
             cmd.CommandText = $"""
                 SELECT count(*), coalesce(sum(i.subtotal), 0), coalesce(sum(i.vat_amount), 0), coalesce(sum(i.total_amount), 0), coalesce(max(i.id), 0)
                   FROM invoices i {WhereClause(All(where, anyOf))}
@@ -174,7 +177,7 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
     /// The filter's conditions: <c>All</c> must hold, and one of <c>AnyOf</c> (the text's ways to match;
     /// null when the text asks nothing, empty when nothing can hold it).
     /// </summary>
-    private static (List<string> All, List<string>? AnyOf) Where(InvoiceFilter f, (long[] Sellers, long[] Buyers) textParties, NpgsqlCommand cmd)
+    private static (List<string> All, List<string>? AnyOf) Where(InvoiceFilter f, (long[] Sellers, long[] Buyers) textParties, DateOnly today, NpgsqlCommand cmd)
     {
         var where = new List<string>();
         var anyOf = f.Text is { } text ? TextParts(text, textParties, cmd) : null;
@@ -222,8 +225,33 @@ public sealed class InvoiceSearch(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("run", run);
         }
 
+        if (f.Status is { } status)
+        {
+            where.Add(StatusCondition(status));
+            if (status is not (InvoiceStatus.Paid or InvoiceStatus.Void))
+            {
+                cmd.Parameters.AddWithValue("today", today);
+            }
+        }
+
         return (where, anyOf);
     }
+
+    /// <summary>
+    /// <see cref="InvoiceStanding.Of"/> as SQL. Each condition contains the predicate of its partial index
+    /// word for word (PostgreSQL matches them as written): void and paid on id, the unpaid ones on
+    /// (due_date, id) for overdue and by id for partially paid; open, most of the invoices, walks the
+    /// primary key.
+    /// </summary>
+    private static string StatusCondition(InvoiceStatus status) => status switch
+    {
+        InvoiceStatus.Void => "i.voided_at IS NOT NULL",
+        InvoiceStatus.Paid => "(i.voided_at IS NULL AND i.paid_amount = i.total_amount)",
+        InvoiceStatus.Overdue => "(i.voided_at IS NULL AND i.paid_amount < i.total_amount AND i.due_date < @today)",
+        InvoiceStatus.PartiallyPaid => "(i.voided_at IS NULL AND i.paid_amount < i.total_amount AND i.paid_amount > 0 AND i.due_date >= @today)",
+        InvoiceStatus.Open => "(i.voided_at IS NULL AND i.paid_amount < i.total_amount AND i.paid_amount = 0 AND i.due_date >= @today)",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not an invoice status."),
+    };
 
     private static List<string> All(List<string> where, List<string>? anyOf) => anyOf switch
     {

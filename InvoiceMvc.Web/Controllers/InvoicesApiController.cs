@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FluentValidation;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Web.Invoices;
 using Microsoft.AspNetCore.Mvc;
@@ -13,14 +14,14 @@ namespace InvoiceMvc.Web.Controllers;
 /// </summary>
 [ApiController]
 [Route("api/invoices")]
-public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments documents, IValidator<InvoiceFilterInput> validator) : ControllerBase
+public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments documents, IValidator<InvoiceFilterInput> validator, LifecycleClock calendar) : ControllerBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
 
     /// <summary>
     /// A page of the invoices the filter selects, in its order (the explorer's parameters: q, seller, buyer,
-    /// from, to, min, max, run, sort, dir). Pass nextCursor back as cursor for the next page; keyset paging,
+    /// from, to, min, max, run, status, sort, dir). Pass nextCursor back as cursor for the next page; keyset paging,
     /// so a page never repeats or skips an invoice while new ones arrive.
     /// </summary>
     [HttpGet]
@@ -47,7 +48,7 @@ public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments
             return ValidationProblem(ModelState);
         }
 
-        return InvoicePageJson.From(page, pageSize);
+        return InvoicePageJson.From(page, pageSize, calendar.Today);
     }
 
     [HttpGet("{number}")]
@@ -61,6 +62,6 @@ public sealed class InvoicesApiController(InvoiceSearch search, InvoiceDocuments
         return invoice is null
             ? Problem(statusCode: StatusCodes.Status404NotFound, title: "No such invoice",
                 detail: "No invoice has this number; numbers look like INV-0000042.")
-            : InvoiceJson.From(invoice);
+            : InvoiceJson.From(invoice, calendar.Today);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InvoiceMvc.Domain.Lifecycle;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Web.Invoices;
 using Microsoft.AspNetCore.Mvc;
@@ -9,9 +10,9 @@ namespace InvoiceMvc.Web.Controllers;
 /// <summary>
 /// GET /ledger: the trial balance (from the running balances, never a sum of the journal) and one
 /// account's journal, newest first, keyset-paged (?account=1100&amp;before=entry id).
-/// GET /reports/aging: open balances per buyer in the aging buckets, on the clock's UTC day.
+/// GET /reports/aging: open balances per buyer in the aging buckets, on today's date (<see cref="LifecycleClock.Today"/>).
 /// </summary>
-public sealed class LedgerController(LedgerQueries ledger, AgingQueries aging, LedgerViews views, TimeProvider clock) : Controller
+public sealed class LedgerController(LedgerQueries ledger, AgingQueries aging, LedgerViews views, LifecycleClock calendar) : Controller
 {
     public const int PageSize = 50;
 
@@ -42,7 +43,7 @@ public sealed class LedgerController(LedgerQueries ledger, AgingQueries aging, L
 
     [HttpGet("/reports/aging")]
     public async Task<IActionResult> Aging(CancellationToken cancellationToken) =>
-        View(views.Aging(await aging.AgingAsync(Domain.Lifecycle.Aging.Today(clock), cancellationToken)));
+        View(views.Aging(await aging.AgingAsync(calendar.Today, cancellationToken)));
 
     private ObjectResult BadInput(string message) =>
         Problem(detail: message, statusCode: StatusCodes.Status400BadRequest, title: "Bad ledger query");

@@ -3,6 +3,7 @@ using InvoiceMvc.Domain.Generation;
 using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Domain.Lifecycle;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Models;
 using Microsoft.Extensions.Options;
@@ -17,15 +18,15 @@ public sealed class DashboardFormatter
 {
     private readonly CultureInfo _culture;
     private readonly string _datePattern;
-    private readonly TimeProvider _clock;
+    private readonly LifecycleClock _calendar;
 
     /// <summary>The display culture (with the configured currency symbol), for views that format their own dates.</summary>
     public CultureInfo Culture => _culture;
 
-    public DashboardFormatter(IOptions<DisplayOptions> options, TimeProvider clock)
+    public DashboardFormatter(IOptions<DisplayOptions> options, LifecycleClock calendar)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _calendar = calendar ?? throw new ArgumentNullException(nameof(calendar));
         var o = options.Value;
         DisplayOptionsValidator.TryGetCulture(o.Culture, out var culture);
         var custom = (CultureInfo)culture.Clone();
@@ -56,11 +57,11 @@ public sealed class DashboardFormatter
     /// <summary>Invoice times in UTC: the server cannot know each viewer's time zone.</summary>
     public string Date(DateTimeOffset at) => at.UtcDateTime.ToString(_datePattern, _culture);
 
-    /// <summary>A grid row; its status and amount due are the invoice's on the clock's UTC day (<see cref="Invoice.StandingOn"/>).</summary>
+    /// <summary>A grid row; its status and amount due are the invoice's on <see cref="LifecycleClock.Today"/> (<see cref="Invoice.StandingOn"/>).</summary>
     public InvoiceRowView Row(Invoice invoice, bool isNew = false)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        var standing = invoice.StandingOn(Aging.Today(_clock));
+        var standing = invoice.StandingOn(_calendar.Today);
         return new(
             invoice.Id,
             invoice.InvoiceNumber,

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Web.Models;
 using InvoiceMvc.Web.Operations;
@@ -27,6 +28,7 @@ public sealed class DashboardStream(
     DashboardMetrics metrics,
     IOptions<DisplayOptions> display,
     TimeProvider time,
+    LifecycleClock calendar,
     IHostApplicationLifetime lifetime,
     InvoiceSearch search,
     PartialRenderer renderer,
@@ -92,7 +94,7 @@ public sealed class DashboardStream(
                 var row = start.FetchRow ? await NextRowAsync(viewer.Cursor, ct) : null;
                 if (filter is not null)
                 {
-                    for (var skipped = 0; row is not null && !filter.Matches(row.Invoice); skipped++)
+                    for (var skipped = 0; row is not null && !filter.Matches(row.Invoice, calendar.Today); skipped++)
                     {
                         viewer.Skip(row.Id);
                         row = skipped < MaxSkipsPerStep ? await NextRowAsync(viewer.Cursor, ct) : null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -10,14 +11,16 @@ namespace InvoiceMvc.Web.Invoices;
 
 /// <summary>
 /// The export: a header row, every invoice in the filter's order, and a totals row (TOTAL, the count,
-/// then the sums under subtotal, VAT and total). RFC 4180 (CsvHelper: CRLF, quotes doubled, fields
-/// with separators quoted), invariant-culture numbers exactly as stored, ISO 8601 UTC times. Rows are
+/// then the sums under subtotal, VAT, total, paid and amount due); status and amount due are each
+/// invoice's on the day of the export. RFC 4180 (CsvHelper: CRLF, quotes doubled, fields with
+/// separators quoted), invariant-culture numbers exactly as stored, ISO 8601 UTC times. Rows are
 /// written as the database hands them over, so memory stays flat however many there are.
 /// </summary>
 public static class InvoiceCsv
 {
     public static readonly IReadOnlyList<string> Header =
-        ["invoice_number", "invoice_date", "seller", "buyer", "subtotal", "vat_rate", "vat_amount", "total_amount", "run_id", "created_at"];
+        ["invoice_number", "invoice_date", "seller", "buyer", "subtotal", "vat_rate", "vat_amount", "total_amount", "run_id", "created_at",
+         "due_date", "paid_amount", "amount_due", "status"];
 
     public const string TotalsLabel = "TOTAL";
 
@@ -30,7 +33,7 @@ public static class InvoiceCsv
     private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
 
     /// <summary>Writes the whole export to <paramref name="body"/>; returns what the totals row says.</summary>
-    public static async Task<InvoiceSummary> WriteAsync(Stream body, IAsyncEnumerable<Invoice> invoices, CancellationToken cancellationToken)
+    public static async Task<InvoiceSummary> WriteAsync(Stream body, IAsyncEnumerable<Invoice> invoices, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invoices);
         // Every write that reaches the body is async (EndRecordAsync, FlushAsync, DisposeAsync): Kestrel refuses
@@ -43,6 +46,7 @@ public static class InvoiceCsv
 
         await csv.EndRecordAsync(cancellationToken);
         var summary = InvoiceSummary.None;
+        var (paid, due) = (0m, 0m);
         await foreach (var i in invoices.WithCancellation(cancellationToken))
         {
             csv.WriteField(i.InvoiceNumber);
@@ -55,6 +59,12 @@ public static class InvoiceCsv
             csv.WriteField(Number(i.TotalAmount));
             csv.WriteField(i.RunId.ToString(CultureInfo.InvariantCulture));
             csv.WriteField(InvoiceDocuments.Iso(i.CreatedAt));
+            var standing = i.StandingOn(today);
+            csv.WriteField(i.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            csv.WriteField(Number(i.PaidAmount));
+            csv.WriteField(Number(standing.Balance));
+            (paid, due) = (paid + i.PaidAmount, due + standing.Balance);
+            csv.WriteField(InvoiceLifecyclePages.StatusKey(standing.Status));
             await csv.EndRecordAsync(cancellationToken);
             // Counted as written (not With: the filter's order need not be id order).
             summary = new InvoiceSummary(summary.Count + 1, summary.Subtotal + i.Subtotal, summary.Vat + i.VatAmount,
@@ -64,7 +74,7 @@ public static class InvoiceCsv
         string[] totals =
         [
             TotalsLabel, summary.Count.ToString(CultureInfo.InvariantCulture), "", "",
-            Number(summary.Subtotal), "", Number(summary.Vat), Number(summary.Total), "", "",
+            Number(summary.Subtotal), "", Number(summary.Vat), Number(summary.Total), "", "", "", Number(paid), Number(due), "",
         ];
         foreach (var cell in totals)
         {
@@ -95,6 +105,7 @@ public sealed class InvoiceCsvResult(InvoiceFilter filter, string fileName) : IA
         http.Response.ContentType = "text/csv; charset=utf-8; header=present";
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
         http.Response.Headers.CacheControl = "no-store";
-        await InvoiceCsv.WriteAsync(http.Response.Body, search.AllAsync(filter, http.RequestAborted), http.RequestAborted);
+        var today = http.RequestServices.GetRequiredService<LifecycleClock>().Today;
+        await InvoiceCsv.WriteAsync(http.Response.Body, search.AllAsync(filter, http.RequestAborted), today, http.RequestAborted);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Domain.Lifecycle;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InvoiceMvc.Web.Invoices;
@@ -9,7 +10,7 @@ namespace InvoiceMvc.Web.Invoices;
 /// string), so nothing is lost before <see cref="InvoiceFilterValidator"/> has said what is wrong
 /// with it: the page shows the user's own input back beside each message. The page, the stream, the
 /// export and the API all bind this one record. Names are the query's: q, seller, buyer, from, to,
-/// min, max, run, sort, dir, cursor.
+/// min, max, run, status, sort, dir, cursor.
 /// </summary>
 public sealed record InvoiceFilterInput
 {
@@ -17,6 +18,10 @@ public sealed record InvoiceFilterInput
     public const int MaxNameLength = 255;
 
     public static readonly IReadOnlyList<string> SortNames = ["number", "date", "seller", "buyer", "subtotal", "vat", "total"];
+
+    /// <summary>The status filter's values: each status's key (open, partially-paid, paid, overdue, void), in the enum's order.</summary>
+    public static readonly IReadOnlyDictionary<string, InvoiceStatus> Statuses =
+        Enum.GetValues<InvoiceStatus>().ToDictionary(InvoiceLifecyclePages.StatusKey, s => s, StringComparer.Ordinal);
 
     [FromQuery(Name = "q")] public string? Q { get; init; }
     [FromQuery(Name = "seller")] public string? Seller { get; init; }
@@ -26,6 +31,7 @@ public sealed record InvoiceFilterInput
     [FromQuery(Name = "min")] public string? Min { get; init; }
     [FromQuery(Name = "max")] public string? Max { get; init; }
     [FromQuery(Name = "run")] public string? Run { get; init; }
+    [FromQuery(Name = "status")] public string? Status { get; init; }
     [FromQuery(Name = "sort")] public string? Sort { get; init; }
     [FromQuery(Name = "dir")] public string? Dir { get; init; }
 
@@ -34,7 +40,7 @@ public sealed record InvoiceFilterInput
 
     /// <summary>Any condition given (the order alone does not count)?</summary>
     public bool HasConditions => Blank(Q) is not null || Blank(Seller) is not null || Blank(Buyer) is not null
-        || Blank(From) is not null || Blank(To) is not null || Blank(Min) is not null || Blank(Max) is not null || Blank(Run) is not null;
+        || Blank(From) is not null || Blank(To) is not null || Blank(Min) is not null || Blank(Max) is not null || Blank(Run) is not null || Blank(Status) is not null;
 
     /// <summary>The typed filter. Call only on input the validator accepted.</summary>
     public InvoiceFilter ToFilter() => new()
@@ -47,6 +53,7 @@ public sealed record InvoiceFilterInput
         MinTotal = ParseAmount(Min),
         MaxTotal = ParseAmount(Max),
         RunId = ParseId(Run),
+        Status = Blank(Status) is { } status ? Statuses[status.Trim()] : null,
         Sort = Blank(Sort) is { } sort ? Enum.Parse<InvoiceSort>(sort, ignoreCase: true) : InvoiceSort.Number,
         Descending = !string.Equals(Blank(Dir), "asc", StringComparison.Ordinal),
     };
@@ -58,7 +65,7 @@ public sealed record InvoiceFilterInput
     public IEnumerable<KeyValuePair<string, string>> QueryPairs(bool withCursor = false)
     {
         (string Name, string? Value)[] pairs =
-            [("q", Q), ("seller", Seller), ("buyer", Buyer), ("from", From), ("to", To), ("min", Min), ("max", Max), ("run", Run), ("sort", Sort), ("dir", Dir)];
+            [("q", Q), ("seller", Seller), ("buyer", Buyer), ("from", From), ("to", To), ("min", Min), ("max", Max), ("run", Run), ("status", Status), ("sort", Sort), ("dir", Dir)];
         foreach (var (name, value) in pairs)
         {
             if (Blank(value) is { } v)

@@ -29,6 +29,8 @@ public sealed class InvoiceFilterValidator : AbstractValidator<InvoiceFilterInpu
 
         RuleFor(x => x.Run).Must(v => Blank(v) is null || ParseId(v) > 0).OverridePropertyName("run")
             .WithMessage("Run must be a run number: a whole number from 1 up.");
+        RuleFor(x => x.Status).Must(v => Blank(v) is null || Statuses.ContainsKey(v!.Trim())).OverridePropertyName("status")
+            .WithMessage($"Status must be one of {string.Join(", ", Statuses.Keys)}.");
         RuleFor(x => x.Sort).Must(v => Blank(v) is null || SortNames.Contains(v!)).OverridePropertyName("sort")
             .WithMessage($"Sort must be one of {string.Join(", ", SortNames)}.");
         RuleFor(x => x.Dir).Must(v => Blank(v) is null || v is "asc" or "desc").OverridePropertyName("dir")

@@ -21,14 +21,21 @@ public sealed record InvoiceJson(
     decimal Total,
     long RunId,
     DateTime CreatedAt,
+    DateOnly DueDate,
+    decimal Paid,
+    decimal AmountDue,
+    string Status,
     string Url,
     string PdfUrl)
 {
-    public static InvoiceJson From(Invoice invoice)
+    /// <summary>The invoice with its status and amount due on <paramref name="today"/> (status is the filter's key: open, partially-paid, paid, overdue, void).</summary>
+    public static InvoiceJson From(Invoice invoice, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(invoice);
+        var standing = invoice.StandingOn(today);
         return new(invoice.Id, invoice.InvoiceNumber, invoice.InvoiceDate.UtcDateTime, invoice.SellerName, invoice.BuyerName,
             invoice.Subtotal, invoice.VatRate, invoice.VatAmount, invoice.TotalAmount, invoice.RunId, invoice.CreatedAt.UtcDateTime,
+            invoice.DueDate, invoice.PaidAmount, standing.Balance, InvoiceLifecyclePages.StatusKey(standing.Status),
             $"/invoices/{invoice.InvoiceNumber}", $"/invoices/{invoice.InvoiceNumber}/pdf");
     }
 }
@@ -36,11 +43,11 @@ public sealed record InvoiceJson(
 /// <summary>A page of the API's list: the invoices in the filter's order, and the cursor of the next page (null after the last).</summary>
 public sealed record InvoicePageJson(IReadOnlyList<InvoiceJson> Items, string? NextCursor)
 {
-    public static InvoicePageJson From(IReadOnlyList<Invoice> fetched, int size)
+    public static InvoicePageJson From(IReadOnlyList<Invoice> fetched, int size, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(fetched);
         // One more than the page was read: only then is there certainly a next page.
-        var items = fetched.Take(size).Select(InvoiceJson.From).ToList();
+        var items = fetched.Take(size).Select(i => InvoiceJson.From(i, today)).ToList();
         return new(items, fetched.Count > size ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null);
     }
 }

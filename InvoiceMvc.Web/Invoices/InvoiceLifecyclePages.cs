@@ -1,6 +1,7 @@
 using System.Globalization;
 using InvoiceMvc.Domain.Invoices;
 using InvoiceMvc.Domain.Lifecycle;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Web.Dashboard;
 
@@ -20,9 +21,9 @@ public sealed record LifecycleFormState(PaymentForm? Payment = null, (string Fie
 
 /// <summary>
 /// The detail page's lifecycle (lines, standing, activity, forms) and its live part, formatted in the
-/// display culture. Status and balance come from <see cref="InvoiceStanding.Of"/> on the clock's UTC day.
+/// display culture. Status and balance come from <see cref="InvoiceStanding.Of"/> on <see cref="LifecycleClock.Today"/>.
 /// </summary>
-public sealed class InvoiceLifecyclePages(InvoiceLifecycleQueries queries, DashboardFormatter formatter, TimeProvider clock)
+public sealed class InvoiceLifecyclePages(InvoiceLifecycleQueries queries, DashboardFormatter formatter, LifecycleClock calendar)
 {
     public const string LivePartial = "~/Views/InvoiceDocuments/_InvoiceLive.cshtml";
 
@@ -36,7 +37,7 @@ public sealed class InvoiceLifecyclePages(InvoiceLifecycleQueries queries, Dashb
             return null;
         }
 
-        var today = Aging.Today(clock);
+        var today = calendar.Today;
         var standing = lifecycle.StandingOn(today);
         var payable = access.CanPay && standing.Status is not (InvoiceStatus.Paid or InvoiceStatus.Void);
         var voidable = access.CanVoid && !lifecycle.IsVoid && lifecycle.Paid == 0m;
@@ -55,7 +56,7 @@ public sealed class InvoiceLifecyclePages(InvoiceLifecycleQueries queries, Dashb
     /// <summary>The live part of invoice <paramref name="invoiceId"/> as it is now, for an out-of-band swap; null if there is no such invoice.</summary>
     public async Task<InvoiceLiveView?> LiveAsync(long invoiceId, CancellationToken cancellationToken) =>
         await queries.LoadAsync(InvoiceNumber.Format(invoiceId), cancellationToken) is { } lifecycle
-            ? Live(lifecycle, Aging.Today(clock)) with { SwapOob = true }
+            ? Live(lifecycle, calendar.Today) with { SwapOob = true }
             : null;
 
     private InvoiceLiveView Live(InvoiceLifecycle lifecycle, DateOnly today)
@@ -90,6 +91,8 @@ public sealed class InvoiceLifecyclePages(InvoiceLifecycleQueries queries, Dashb
             + (a.Reference is { Length: > 0 } r ? $", reference {r}" : "")
             + (a.PaidOn is { } d ? $", paid on {d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "")),
         InvoiceActivityKind.Voided => new(formatter.Date(a.At), InvoiceDocuments.Iso(a.At), a.Actor ?? "(unknown)", $"Voided: {a.Reason}"),
+        InvoiceActivityKind.Reminder => new(formatter.Date(a.At), InvoiceDocuments.Iso(a.At), "Reminders job",
+            $"Payment reminder: {formatter.Money(a.Amount ?? 0m)} due, {a.DaysPastDue} {(a.DaysPastDue == 1 ? "day" : "days")} past the due date"),
         _ => throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "Not an activity kind."),
     };
 

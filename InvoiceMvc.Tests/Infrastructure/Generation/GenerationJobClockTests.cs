@@ -34,7 +34,7 @@ public sealed class GenerationJobClockTests
         }
 
         await using var jobScope = services.CreateAsyncScope();
-        var job = jobScope.ServiceProvider.GetRequiredService<GenerationJob>().RunAsync(runId, CancellationToken.None);
+        var job = jobScope.ServiceProvider.GetRequiredService<GenerationJob>().RunAsync(runId, 5, 1500, CancellationToken.None);
 
         // Ticks 1-20 one at a time: each commits when the clock reaches its due time, not before.
         for (var n = 1; n <= 20; n++)

@@ -3,7 +3,9 @@ using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Tests.Fixtures;
+using InvoiceMvc.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InvoiceMvc.Tests.Infrastructure.Lifecycle;
@@ -24,6 +26,9 @@ public sealed class LifecycleDatabase : IAsyncDisposable
     public TestDatabase Db { get; }
 
     public FakeTimeProvider Clock { get; } = new(Now);
+
+    /// <summary>"Today" on <see cref="Clock"/>, unshifted.</summary>
+    public LifecycleClock Calendar => new(Clock, Options.Create(new ClockOptions()));
 
     public static async Task<LifecycleDatabase> CreateAsync()
     {
@@ -49,7 +54,7 @@ public sealed class LifecycleDatabase : IAsyncDisposable
     public PaymentService Payments(out InvoiceDbContext context)
     {
         context = NewContext();
-        return new PaymentService(context, new AuditTrail(context, Clock), new PaymentRequestValidator(Clock), Db.DataSource, Clock);
+        return new PaymentService(context, new AuditTrail(context, Clock), new PaymentRequestValidator(Calendar), Db.DataSource, Clock, Calendar);
     }
 
     public VoidService Voids(out InvoiceDbContext context)

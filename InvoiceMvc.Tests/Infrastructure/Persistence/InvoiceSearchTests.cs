@@ -1,6 +1,11 @@
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Domain.Lifecycle;
+using InvoiceMvc.Infrastructure;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Tests.Fixtures;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InvoiceMvc.Tests.Infrastructure.Persistence;
 
@@ -8,11 +13,16 @@ namespace InvoiceMvc.Tests.Infrastructure.Persistence;
 /// The explorer's search against plain SQL over seeded data with ties (equal totals, equal dates, the
 /// same seller many times): which rows each filter selects (InvoiceFilter.Matches over every row), in
 /// which order (SQL's ORDER BY key, id over every row), and that the keyset pages, concatenated, are
-/// exactly that list, each row once. The summaries equal SQL's aggregates.
+/// exactly that list, each row once. The summaries equal SQL's aggregates. Some invoices are paid in
+/// full, some in part, some void, and "today" is 2026-04-02, so half the unpaid ones are overdue: every
+/// status selects some rows, judged by InvoiceStanding.Of in Matches and by the status's SQL in the search.
 /// </summary>
 public sealed class InvoiceSearchTests : IAsyncLifetime
 {
     private const int PageSize = 7;
+
+    /// <summary>Due dates are 2026-03-31 to 2026-04-03: on the 2nd the first two are past (the due day itself is not).</summary>
+    private static readonly DateOnly Today = new(2026, 4, 2);
     private TestDatabase _db = null!;
     private InvoiceSearch _search = null!;
     private List<Invoice> _all = null!;
@@ -37,13 +47,27 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
         ["max"] = new() { MaxTotal = 29.33m },
         ["run"] = new() { RunId = 2 },
         ["seller+from+max"] = new() { Seller = "Gamma & Co", From = new DateOnly(2026, 3, 2), MaxTotal = 114.99m },
+        ["status open"] = new() { Status = InvoiceStatus.Open },
+        ["status partially paid"] = new() { Status = InvoiceStatus.PartiallyPaid },
+        ["status paid"] = new() { Status = InvoiceStatus.Paid },
+        ["status overdue"] = new() { Status = InvoiceStatus.Overdue },
+        ["status void"] = new() { Status = InvoiceStatus.Void },
+        ["status overdue+buyer"] = new() { Status = InvoiceStatus.Overdue, Buyer = "Bolt Ltd" },
     };
 
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
         await ExplorerSeed.InvoicesAsync(_db);
-        _search = new InvoiceSearch(_db.DataSource);
+        // Paid in full (every 6th from 1), in part (every 6th from 2), void (every 9th from 3: never paid).
+        await _db.ExecuteAsync("""
+            INSERT INTO payments (invoice_id, amount, method, paid_on, recorded_by, idempotency_key)
+            SELECT id, CASE WHEN id % 6 = 1 THEN total_amount ELSE 1.00 END, 0, (invoice_date AT TIME ZONE 'UTC')::date, 'test', gen_random_uuid()
+              FROM invoices WHERE id % 6 IN (1, 2);
+            UPDATE invoices SET voided_at = now(), voided_by = 'test', void_reason = 'issued twice' WHERE id % 9 = 3;
+            """);
+        var clock = new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
+        _search = new InvoiceSearch(_db.DataSource, new LifecycleClock(clock, Options.Create(new ClockOptions())));
         _all = [];
         await foreach (var invoice in _search.AllAsync(InvoiceFilter.All, CancellationToken.None))
         {
@@ -63,7 +87,7 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
             foreach (var descending in new[] { true, false })
             {
                 var filter = FilterCases[name] with { Sort = sort, Descending = descending };
-                var matching = _all.Where(filter.Matches).Select(i => i.Id).ToHashSet();
+                var matching = _all.Where(i => filter.Matches(i, Today)).Select(i => i.Id).ToHashSet();
                 var expected = (await OrderedIdsAsync(sort, descending)).Where(matching.Contains).ToList();
 
                 var paged = new List<long>();
@@ -96,7 +120,7 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
         // The filters are not trivial: each selects some rows and not all.
         foreach (var (name, filter) in FilterCases.Where(f => f.Key != "none"))
         {
-            var n = _all.Count(filter.Matches);
+            var n = _all.Count(i => filter.Matches(i, Today));
             Assert.True(n > 0 && n < _all.Count, $"{name} selects {n} of {_all.Count}");
         }
     }
@@ -115,10 +139,13 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
     [InlineData("from")]
     [InlineData("to")]
     [InlineData("seller+from+max")]
+    [InlineData("status open")]
+    [InlineData("status overdue")]
+    [InlineData("status paid")]
     public async Task Summary_EqualsSqlAggregatesOverTheMatches(string name)
     {
         var filter = FilterCases[name];
-        var matches = _all.Where(filter.Matches).ToList();
+        var matches = _all.Where(i => filter.Matches(i, Today)).ToList();
 
         var summary = await _search.SummaryAsync(filter, CancellationToken.None);
 
@@ -139,7 +166,7 @@ public sealed class InvoiceSearchTests : IAsyncLifetime
     public async Task TextThatNoNumberOrNameCanHold_FindsNothing_AndAPieceOfThePrefix_FindsEverything(string text, int expected)
     {
         var filter = new InvoiceFilter { Text = text };
-        Assert.Equal(expected, _all.Count(filter.Matches));
+        Assert.Equal(expected, _all.Count(i => filter.Matches(i, Today)));
         Assert.Equal(expected, (await _search.PageAsync(filter, null, InvoiceSearch.MaxPageSize, CancellationToken.None))!.Count);
         Assert.Equal(expected, (await _search.SummaryAsync(filter, CancellationToken.None)).Count);
     }

@@ -1,5 +1,7 @@
 using InvoiceMvc.Domain.Generation;
+using InvoiceMvc.Infrastructure;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Models;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,7 @@ namespace InvoiceMvc.Tests.Web.Dashboard;
 /// </summary>
 public sealed class DatabaseLostStatusTests
 {
-    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()), TimeProvider.System);
+    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()), new LifecycleClock(TimeProvider.System, Options.Create(new ClockOptions())));
 
     [Fact]
     public void WhileTheDatabaseIsLost_TheStatusSaysSoOnce_NoRowIsFetched_ThenTheRunsStatusComesBack()

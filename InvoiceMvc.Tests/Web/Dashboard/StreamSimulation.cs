@@ -1,6 +1,8 @@
 using InvoiceMvc.Domain.Generation;
 using InvoiceMvc.Domain.Invoices;
+using InvoiceMvc.Infrastructure;
 using InvoiceMvc.Infrastructure.Events;
+using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Web.Dashboard;
 using InvoiceMvc.Web.Models;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,7 @@ internal sealed record SimulatedFrame(TimeSpan At, string Kind, string Detail);
 internal sealed class StreamSimulation
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()), TimeProvider.System);
+    private static readonly DashboardFormatter Formatter = new(Options.Create(new DisplayOptions()), new LifecycleClock(TimeProvider.System, Options.Create(new ClockOptions())));
 
     private readonly ViewerState _viewer;
 

@@ -64,7 +64,7 @@ public sealed partial class ExplorerPageTests(ExplorerApp app) : IClassFixture<E
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("<h1>Explore invoices</h1>", html, StringComparison.Ordinal);
         foreach (var (id, label) in new[] { ("q", "Search"), ("seller", "Seller"), ("buyer", "Buyer"), ("from", "From"), ("to", "To"),
-                     ("min", "Minimum total"), ("max", "Maximum total"), ("run", "Run"), ("sort", "Sort by"), ("dir", "Direction") })
+                     ("min", "Minimum total"), ("max", "Maximum total"), ("run", "Run"), ("status", "Status"), ("sort", "Sort by"), ("dir", "Direction") })
         {
             Assert.Contains($"<label for=\"f-{id}\">{label}</label>", html, StringComparison.Ordinal);
             Assert.Matches($"id=\"f-{id}\" name=\"{id}\"", html);
@@ -159,6 +159,7 @@ public sealed partial class ExplorerPageTests(ExplorerApp app) : IClassFixture<E
         { "run=0", "run", "Run must be a run number: a whole number from 1 up.", "0" },
         { "sort=price", "sort", "Sort must be one of number, date, seller, buyer, subtotal, vat, total.", "price" },
         { "dir=up", "dir", "Direction must be asc or desc.", "up" },
+        { "status=late", "status", "Status must be one of open, partially-paid, paid, overdue, void.", "late" },
     };
 
     [Theory]
@@ -175,7 +176,7 @@ public sealed partial class ExplorerPageTests(ExplorerApp app) : IClassFixture<E
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
             Assert.Contains($"<p id=\"f-{field}-error\" class=\"field-error\">{WebUtility.HtmlEncode(message)}</p>", html, StringComparison.Ordinal);
             Assert.Matches($"id=\"f-{field}\" name=\"{field}\"[^>]*aria-invalid=\"true\" aria-describedby=\"f-{field}-error\"", html);
-            var keptValue = field is "sort" or "dir" ? $"<option value=\"{kept}\" selected=\"selected\">" : $"value=\"{kept}\"";
+            var keptValue = field is "sort" or "dir" or "status" ? $"<option value=\"{kept}\" selected=\"selected\">" : $"value=\"{kept}\"";
             Assert.Contains(keptValue, html, StringComparison.Ordinal);
             // The other fields keep theirs too, and only the bad field is marked.
             Assert.Contains("value=\"Beta Goods\"", html, StringComparison.Ordinal);
@@ -212,7 +213,7 @@ public sealed partial class ExplorerPageTests(ExplorerApp app) : IClassFixture<E
     [Fact]
     public async Task TheUrl_RoundTrips_TheFormShowsItAndEveryLinkCarriesIt()
     {
-        const string query = "q=o&seller=Gamma+%26+Co&buyer=Cobalt+Inc&from=2026-03-01&to=2026-03-04&min=10.5&max=300&run=1&sort=vat&dir=asc";
+        const string query = "q=o&seller=Gamma+%26+Co&buyer=Cobalt+Inc&from=2026-03-01&to=2026-03-04&min=10.5&max=300&run=1&status=overdue&sort=vat&dir=asc";
         using var client = app.CreateClient();
         var html = await client.GetStringAsync("/invoices?" + query);
 
@@ -224,19 +225,20 @@ public sealed partial class ExplorerPageTests(ExplorerApp app) : IClassFixture<E
             values.Add(name + "=" + WebUtility.UrlEncode(WebUtility.HtmlDecode(value)));
         }
 
-        foreach (var name in new[] { "sort", "dir" })
+        foreach (var name in new[] { "status", "sort", "dir" })
         {
             var select = Regex.Match(html, $"<select id=\"f-{name}\" name=\"{name}\"[\\s\\S]*?</select>").Value;
             values.Add(name + "=" + Regex.Match(select, "<option value=\"([^\"]+)\" selected=\"selected\">").Groups[1].Value);
         }
 
         Assert.Equal(query, string.Join("&", values));
-        var encoded = WebUtility.HtmlEncode("?q=o&seller=Gamma%20%26%20Co&buyer=Cobalt%20Inc&from=2026-03-01&to=2026-03-04&min=10.5&max=300&run=1&sort=vat&dir=asc");
+        var encoded = WebUtility.HtmlEncode("?q=o&seller=Gamma%20%26%20Co&buyer=Cobalt%20Inc&from=2026-03-01&to=2026-03-04&min=10.5&max=300&run=1&status=overdue&sort=vat&dir=asc");
         Assert.Contains($"href=\"/invoices/export.csv{encoded}\"", html, StringComparison.Ordinal);
         Assert.Contains($"hx-get=\"/invoices/summary{encoded}\"", html, StringComparison.Ordinal);
         Assert.Equal(await ExpectedIdsAsync(
             "invoice_number ILIKE '%o%' OR seller_name ILIKE '%o%' OR buyer_name ILIKE '%o%'", "vat_amount ASC, id ASC",
-            "seller_name = 'Gamma & Co' AND buyer_name = 'Cobalt Inc' AND total_amount BETWEEN 10.5 AND 300 AND run_id = 1"), RowIds(html));
+            "seller_name = 'Gamma & Co' AND buyer_name = 'Cobalt Inc' AND total_amount BETWEEN 10.5 AND 300 AND run_id = 1"
+            + " AND voided_at IS NULL AND paid_amount < total_amount AND due_date < (now() AT TIME ZONE 'UTC')::date"), RowIds(html));
     }
 
     [Fact]

@@ -92,7 +92,9 @@ public sealed class InvoiceCsvStreamingTests
         var subtotal = await db.ScalarAsync<decimal>("SELECT sum(subtotal) FROM invoices");
         var vat = await db.ScalarAsync<decimal>("SELECT sum(vat_amount) FROM invoices");
         var total = await db.ScalarAsync<decimal>("SELECT sum(total_amount) FROM invoices");
+        var due = await db.ScalarAsync<decimal>("SELECT sum(total_amount - paid_amount) FROM invoices WHERE voided_at IS NULL");
         Assert.Equal(["TOTAL", Rows.ToString(CultureInfo.InvariantCulture), "", "", subtotal.ToString(CultureInfo.InvariantCulture), "",
-                      vat.ToString(CultureInfo.InvariantCulture), total.ToString(CultureInfo.InvariantCulture), "", ""], records[^1]);
+                      vat.ToString(CultureInfo.InvariantCulture), total.ToString(CultureInfo.InvariantCulture), "", "", "", "0.00",
+                      due.ToString(CultureInfo.InvariantCulture), ""], records[^1]);
     }
 }

@@ -18,6 +18,7 @@ public sealed class InvoiceCsvTests(InvoiceDocumentsData data) : IClassFixture<I
         { "q=seller%201&sort=seller", "WHERE seller_name ILIKE '%seller 1%' OR buyer_name ILIKE '%seller 1%' OR invoice_number ILIKE '%seller 1%'", "ORDER BY seller_name DESC, id DESC" },
         { "run=1&sort=date&dir=asc", "WHERE run_id = 1", "ORDER BY invoice_date, id" },
         { "min=11.50&max=23", "WHERE total_amount BETWEEN 11.50 AND 23", "ORDER BY id DESC" },
+        { "status=open&max=20", $"WHERE voided_at IS NULL AND paid_amount = 0 AND due_date >= {TodaySql} AND total_amount <= 20", "ORDER BY id DESC" },
     };
 
     [Theory]
@@ -35,6 +36,7 @@ public sealed class InvoiceCsvTests(InvoiceDocumentsData data) : IClassFixture<I
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Matches(@"^invoices-\d{4}-\d{2}-\d{2}\.csv$", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var records = Rfc4180.Parse(await response.Content.ReadAsStringAsync());
+        var lifecycle = await LifecycleCellsAsync(where);
         Assert.Equal(InvoiceCsv.Header, records[0]);
         var rows = records[1..^1];
         Assert.Equal(expected.Count, rows.Count);
@@ -43,13 +45,16 @@ public sealed class InvoiceCsvTests(InvoiceDocumentsData data) : IClassFixture<I
             var e = expected[i];
             Assert.Equal(
                 [e.InvoiceNumber, Iso(e.InvoiceDate), Cell(e.SellerName), Cell(e.BuyerName), Invariant(e.Subtotal), Invariant(e.VatRate),
-                 Invariant(e.VatAmount), Invariant(e.TotalAmount), e.RunId.ToString(CultureInfo.InvariantCulture), Iso(e.CreatedAt)],
+                 Invariant(e.VatAmount), Invariant(e.TotalAmount), e.RunId.ToString(CultureInfo.InvariantCulture), Iso(e.CreatedAt),
+                 .. lifecycle[e.InvoiceNumber]],
                 rows[i]);
         }
 
         var totals = await SumsAsync(where);
         Assert.Equal(["TOTAL", expected.Count.ToString(CultureInfo.InvariantCulture), "", "", Invariant(totals.Subtotal), "",
-                      Invariant(totals.Vat), Invariant(totals.Total), "", ""], records[^1]);
+                      Invariant(totals.Vat), Invariant(totals.Total), "", "", "",
+                      Invariant(lifecycle.Values.Sum(c => decimal.Parse(c[1], CultureInfo.InvariantCulture))),
+                      Invariant(lifecycle.Values.Sum(c => decimal.Parse(c[2], CultureInfo.InvariantCulture))), ""], records[^1]);
     }
 
     [Fact]
@@ -76,6 +81,7 @@ public sealed class InvoiceCsvTests(InvoiceDocumentsData data) : IClassFixture<I
     [InlineData("min=-1", "min")]
     [InlineData("min=abc", "min")]
     [InlineData("max=1.234", "max")]
+    [InlineData("status=late", "status")]
     [InlineData("min=5&max=1", "max")]
     [InlineData("sort=price", "sort")]
     [InlineData("dir=up", "dir")]
@@ -114,6 +120,29 @@ public sealed class InvoiceCsvTests(InvoiceDocumentsData data) : IClassFixture<I
         await using var r = await cmd.ExecuteReaderAsync();
         Assert.True(await r.ReadAsync());
         return (r.GetDecimal(0), r.GetDecimal(1), r.GetDecimal(2));
+    }
+
+    /// <summary>Today's UTC date in SQL: the day the export judges statuses on.</summary>
+    private const string TodaySql = "(now() AT TIME ZONE 'UTC')::date";
+
+    /// <summary>Each invoice's due date, paid amount, amount due and status key, by SQL written here.</summary>
+    private async Task<Dictionary<string, string[]>> LifecycleCellsAsync(string where)
+    {
+        await using var cmd = data.App.Database.DataSource.CreateCommand($"""
+            SELECT invoice_number, to_char(due_date, 'YYYY-MM-DD'), paid_amount,
+                   CASE WHEN voided_at IS NOT NULL THEN 0 ELSE total_amount - paid_amount END,
+                   CASE WHEN voided_at IS NOT NULL THEN 'void' WHEN paid_amount = total_amount THEN 'paid'
+                        WHEN due_date < {TodaySql} THEN 'overdue' WHEN paid_amount > 0 THEN 'partially-paid' ELSE 'open' END
+              FROM invoices {where}
+            """);
+        var cells = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            cells[r.GetString(0)] = [r.GetString(1), Invariant(r.GetDecimal(2)), Invariant(r.GetDecimal(3)), r.GetString(4)];
+        }
+
+        return cells;
     }
 
     private static string Cell(string text) => "=+-@".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;

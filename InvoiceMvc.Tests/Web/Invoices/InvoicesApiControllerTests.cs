@@ -72,6 +72,10 @@ public sealed class InvoicesApiControllerTests(InvoiceDocumentsData data) : ICla
         Assert.Equal(row.InvoiceDate, DateTimeOffset.Parse(date, CultureInfo.InvariantCulture));
         Assert.Equal(row.CreatedAt, DateTimeOffset.Parse(i.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture));
         Assert.Equal("/invoices/INV-0000031/pdf", i.GetProperty("pdfUrl").GetString());
+        // Issued just now on 30-day terms, nothing paid: open, the whole total due.
+        Assert.Contains("\"paid\":0.00,\"amountDue\":11.50,\"status\":\"open\",", json, StringComparison.Ordinal);
+        Assert.Equal(DateOnly.FromDateTime(row.InvoiceDate.UtcDateTime).AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            i.GetProperty("dueDate").GetString());
     }
 
     [Theory]
@@ -99,6 +103,7 @@ public sealed class InvoicesApiControllerTests(InvoiceDocumentsData data) : ICla
     [InlineData("sort=amount", "sort")]
     [InlineData("dir=sideways", "dir")]
     [InlineData("run=-3", "run")]
+    [InlineData("status=unpaid", "status")]
     [InlineData("cursor=abc", "cursor")]
     [InlineData("cursor=999999", "cursor")]
     [InlineData("size=0", "size")]
@@ -121,7 +126,7 @@ public sealed class InvoicesApiControllerTests(InvoiceDocumentsData data) : ICla
 
         var list = paths.GetProperty("/api/invoices").GetProperty("get");
         var parameters = list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "q", "seller", "buyer", "from", "to", "min", "max", "run", "sort", "dir", "cursor", "size" }, parameters);
+        Assert.Superset(new HashSet<string?> { "q", "seller", "buyer", "from", "to", "min", "max", "run", "status", "sort", "dir", "cursor", "size" }, parameters);
         Assert.True(list.GetProperty("responses").TryGetProperty("200", out _));
         Assert.True(list.GetProperty("responses").TryGetProperty("400", out _));
         var one = paths.GetProperty("/api/invoices/{number}").GetProperty("get");

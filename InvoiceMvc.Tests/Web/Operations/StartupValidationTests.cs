@@ -15,6 +15,10 @@ public sealed class StartupValidationTests
     [InlineData("Invoicing:PaymentTermsDays", "0")]
     [InlineData("Invoicing:PaymentTermsDays", "366")]
     [InlineData("Cache:KeyPrefix", "bad prefix!")]
+    [InlineData("Clock:ShiftDays", "4000")]
+    [InlineData("Reminders:IntervalDays", "0")]
+    [InlineData("Reminders:Cron", "every day")]
+    [InlineData("Simulation:PaymentsPerSecond", "51")]
     public async Task AnInvalidSetting_FailsStartUp_NamingTheKey(string key, string value)
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -23,6 +27,18 @@ public sealed class StartupValidationTests
         var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains(key, Flatten(ex), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AShiftedToday_FailsStartUpInProduction_NamingTheSetting()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?> { ["Clock:ShiftDays"] = "40" });
+        app.Environment = "Production";
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Clock:ShiftDays must be 0 in Production", Flatten(ex), StringComparison.Ordinal);
     }
 
     [Theory]
