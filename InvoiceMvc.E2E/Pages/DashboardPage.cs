@@ -34,6 +34,10 @@ public sealed partial class DashboardPage(IPage page)
     public ILocator Flash => Page.Locator("#flash");
     public ILocator Grid => Page.GetByRole(AriaRole.Table, new() { Name = "Invoices" });
     public ILocator Rows => Grid.Locator("tbody > tr[data-invoice-id]");
+
+    /// <summary>The row of invoice <paramref name="id"/> (an out-of-band swap keeps its id).</summary>
+    public InvoiceRow Row(long id) => new(Grid.Locator($"tbody > tr[data-invoice-id='{id}']"));
+
     public ILocator NewInvoicesButton => Page.GetByRole(AriaRole.Button, new() { NameRegex = NewInvoicesName() });
     public ILocator EveryInvoiceCell => Page.GetByRole(AriaRole.Cell, new() { Name = "That's every invoice" });
     public ILocator NoInvoicesCell => Page.GetByRole(AriaRole.Cell, new() { Name = "No invoices yet. Press START to generate some." });

@@ -26,6 +26,9 @@ public sealed class ExplorerPage(IPage page)
     public ILocator DownloadCsv => Page.GetByRole(AriaRole.Link, new() { Name = "Download CSV", Exact = true });
     public ILocator Grid => Page.GetByRole(AriaRole.Table, new() { Name = "Matching invoices" });
     public ILocator Rows => Grid.Locator("tbody > tr[data-invoice-id]");
+
+    /// <summary>The row of invoice <paramref name="id"/> (an out-of-band swap keeps its id).</summary>
+    public InvoiceRow Row(long id) => new(Grid.Locator($"tbody > tr[data-invoice-id='{id}']"));
     public ILocator EveryMatchCell => Page.GetByRole(AriaRole.Cell, new() { Name = "That's every match" });
     public ILocator NoMatchCell => Page.GetByRole(AriaRole.Cell, new() { NameRegex = new("^No invoice matches these filters") });
 
