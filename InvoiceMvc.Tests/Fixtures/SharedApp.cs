@@ -85,8 +85,12 @@ public class SharedApp : IAsyncLifetime
             await _respawner!.ResetAsync(connection);
         }
 
-        // The row the migration inserted, as it inserted it: deleting it would break every writer.
-        await Database.ExecuteAsync("UPDATE invoice_stats SET invoice_count = 0, total_amount = 0, vat_amount = 0, last_invoice_id = 0");
+        // The rows the migrations inserted, as they inserted them: the stats row (deleting it would break
+        // every writer) and a zero balance per account (the triggers upsert only the accounts they post to).
+        await Database.ExecuteAsync("""
+            UPDATE invoice_stats SET invoice_count = 0, total_amount = 0, vat_amount = 0, last_invoice_id = 0;
+            INSERT INTO ledger_balances (account_code, debit_total, credit_total) SELECT code, 0, 0 FROM ledger_accounts;
+            """);
         await FlushRedisAsync();
     }
 

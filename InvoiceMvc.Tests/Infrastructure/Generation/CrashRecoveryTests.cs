@@ -44,5 +44,15 @@ public sealed class CrashRecoveryTests
         Assert.True(await db.ScalarAsync<bool>("SELECT total_amount = (SELECT sum(total_amount) FROM invoices) FROM invoice_stats"));
         // The analytics rollups too: the killed tick's rows went with its transaction, none counted twice on resume.
         Assert.Equal(0L, await db.ScalarAsync<long>(AnalyticsRollupTests.MismatchSql));
+        // The ledger too: every invoice issued once (the killed tick's entries went with its invoices,
+        // none posted twice on resume), with lines summing to its subtotal, and the books balanced.
+        Assert.Equal("", await LedgerInvariants.BrokenAsync(db));
+        Assert.Equal(200L, await db.ScalarAsync<long>("SELECT count(*) FROM journal_entries WHERE kind = 1"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM invoices i
+             WHERE (SELECT count(*) FROM journal_entries e WHERE e.invoice_id = i.id AND e.kind = 1) <> 1
+                OR (SELECT count(*) FROM invoice_lines l WHERE l.invoice_id = i.id) = 0
+                OR (SELECT sum(amount) FROM invoice_lines l WHERE l.invoice_id = i.id) <> i.subtotal
+            """));
     }
 }

@@ -1,12 +1,13 @@
 using InvoiceMvc.Domain.Lifecycle;
+using InvoiceMvc.Infrastructure;
 using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Tests.Fixtures;
-using InvoiceMvc.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Respawn;
 
 namespace InvoiceMvc.Tests.Infrastructure.Lifecycle;
 
@@ -30,21 +31,56 @@ public sealed class LifecycleDatabase : IAsyncDisposable
     /// <summary>"Today" on <see cref="Clock"/>, unshifted.</summary>
     public LifecycleClock Calendar => new(Clock, Options.Create(new ClockOptions()));
 
+    /// <summary>The three invoices (and their parties, run and lines) of the class summary, as SQL.</summary>
+    private static readonly string SeedSql = $"""
+        {Seed.PartiesSql("A", "B")}
+        {Seed.PartiesSql("A", "C")}
+        INSERT INTO generation_runs (id, status, rate_per_second, target, produced, started_at, ended_at) VALUES (1, 3, 1, 3, 3, now(), now());
+        INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
+        VALUES (1, 'INV-0000001', 1, 1, '2026-03-01T10:00:00Z', {Seed.SellerId("A")}, {Seed.BuyerId("B")}, 100.00, 0.15, 15.00, 115.00),
+               (2, 'INV-0000002', 1, 2, '2026-01-01T10:00:00Z', {Seed.SellerId("A")}, {Seed.BuyerId("B")}, 10.00, 0.15, 1.50, 11.50),
+               (3, 'INV-0000003', 1, 3, '2026-03-02T10:00:00Z', {Seed.SellerId("A")}, {Seed.BuyerId("C")}, 20.00, 0.15, 3.00, 23.00);
+        INSERT INTO invoice_lines VALUES (1, 1, 'Widget', 3, 20.00, 60.00), (1, 2, 'Gadget', 8, 5.00, 40.00);
+        {Seed.LinesSql}
+        """;
+
+    private Respawner? _respawner;
+
     public static async Task<LifecycleDatabase> CreateAsync()
     {
         var db = await TestDatabase.CreateAsync();
-        await db.ExecuteAsync($"""
-            {Seed.PartiesSql("A", "B")}
-            {Seed.PartiesSql("A", "C")}
-            INSERT INTO generation_runs (id, status, rate_per_second, target, produced, started_at, ended_at) VALUES (1, 3, 1, 3, 3, now(), now());
-            INSERT INTO invoices (id, invoice_number, run_id, sequence, invoice_date, seller_id, buyer_id, subtotal, vat_rate, vat_amount, total_amount)
-            VALUES (1, 'INV-0000001', 1, 1, '2026-03-01T10:00:00Z', {Seed.SellerId("A")}, {Seed.BuyerId("B")}, 100.00, 0.15, 15.00, 115.00),
-                   (2, 'INV-0000002', 1, 2, '2026-01-01T10:00:00Z', {Seed.SellerId("A")}, {Seed.BuyerId("B")}, 10.00, 0.15, 1.50, 11.50),
-                   (3, 'INV-0000003', 1, 3, '2026-03-02T10:00:00Z', {Seed.SellerId("A")}, {Seed.BuyerId("C")}, 20.00, 0.15, 3.00, 23.00);
-            INSERT INTO invoice_lines VALUES (1, 1, 'Widget', 3, 20.00, 60.00), (1, 2, 'Gadget', 8, 5.00, 40.00);
-            {Seed.LinesSql}
-            """);
+        await db.ExecuteAsync(SeedSql);
         return new LifecycleDatabase(db);
+    }
+
+    /// <summary>
+    /// Back to the state <see cref="CreateAsync"/> left, without a new database: Respawn empties the
+    /// tables (TRUNCATE, so the append-only payments trigger does not object; identities restarted),
+    /// keeping the chart of accounts, the parties and the migration history, then the seed runs again.
+    /// For tests that run many cases against one database (a property test).
+    /// </summary>
+    public async Task ResetAsync()
+    {
+        await using (var connection = await Db.DataSource.OpenConnectionAsync())
+        {
+            _respawner ??= await Respawner.CreateAsync(connection, new RespawnerOptions
+            {
+                DbAdapter = DbAdapter.Postgres,
+                SchemasToInclude = ["public"],
+                TablesToIgnore = ["__EFMigrationsHistory", "data_protection_keys", "invoice_stats", "parties", "ledger_accounts"],
+                WithReseed = true,
+            });
+            await _respawner.ResetAsync(connection);
+        }
+
+        // The single row the migration inserted, as SharedApp resets it: the invoice triggers update it.
+        // And a zero balance for every account, as the migration leaves them: the triggers upsert only
+        // the accounts they post to, so without it cash (1000) would have no row until a first payment.
+        await Db.ExecuteAsync("""
+            UPDATE invoice_stats SET invoice_count = 0, total_amount = 0, vat_amount = 0, last_invoice_id = 0;
+            INSERT INTO ledger_balances (account_code, debit_total, credit_total) SELECT code, 0, 0 FROM ledger_accounts;
+            """);
+        await Db.ExecuteAsync(SeedSql);
     }
 
     public InvoiceDbContext NewContext() =>
