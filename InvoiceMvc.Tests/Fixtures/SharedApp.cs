@@ -1,6 +1,5 @@
 using InvoiceMvc.Infrastructure.Generation;
 using Microsoft.Extensions.DependencyInjection;
-using Respawn;
 using StackExchange.Redis;
 
 namespace InvoiceMvc.Tests.Fixtures;
@@ -13,8 +12,8 @@ namespace InvoiceMvc.Tests.Fixtures;
 /// <c>IAsyncLifetime.InitializeAsync</c>, which xunit runs before each test.
 /// <para>
 /// What a reset makes fresh: no run active (one still running is stopped and its Hangfire job waited
-/// out, so it cannot write into the next test), no invoices, runs or audit rows (Respawn, identities
-/// restarted), the single invoice_stats row back to zeros, and the app's Redis keys gone. What it keeps:
+/// out, so it cannot write into the next test), the tables emptied as the migrations left them
+/// (<see cref="TestDatabase.EmptyAsync"/>), and the app's Redis keys gone. What it keeps:
 /// Identity's users and roles (seeded once at start-up), the data-protection keys (the app holds them),
 /// Hangfire's schema and job history, and the app's in-memory live state. That last one is why a class
 /// shares an app only when its tests don't read live totals or run state that another test changed:
@@ -29,7 +28,6 @@ public class SharedApp : IAsyncLifetime
     private const short Running = 1; // RunStatus.Running
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly string _keyPrefix = $"t{Guid.NewGuid():N}:";
-    private Respawner? _respawner;
     private TestDatabase? _database;
     private AppFactory? _factory;
 
@@ -45,21 +43,6 @@ public class SharedApp : IAsyncLifetime
         _database = await TestDatabase.CreateAsync();
         _factory = new AppFactory(_database, await TestServers.RedisAsync(), _keyPrefix, Settings);
         BaseAddress = _factory.StartOnRealPort();
-        await using var connection = await _database.DataSource.OpenConnectionAsync();
-        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-        {
-            DbAdapter = DbAdapter.Postgres,
-            // Hangfire's own schema stays: its server is running and owns those rows.
-            SchemasToInclude = ["public"],
-            TablesToIgnore =
-            [
-                // parties stay like the accounts: the app holds its generator's pool (their ids) in memory.
-                // ledger_accounts is the chart of accounts the migration seeds (ledger_balances rows are upserted).
-                "__EFMigrationsHistory", "data_protection_keys", "invoice_stats", "parties", "ledger_accounts",
-                "AspNetUsers", "AspNetRoles", "AspNetUserRoles", "AspNetUserClaims", "AspNetRoleClaims", "AspNetUserLogins", "AspNetUserTokens",
-            ],
-            WithReseed = true,
-        });
     }
 
     /// <summary>A client of the shared app with its own cookies, not following redirects.</summary>
@@ -80,17 +63,7 @@ public class SharedApp : IAsyncLifetime
                 $"SELECT (SELECT count(*) FROM generation_runs WHERE status = {Running}) + (SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing'))") == 0,
             Deadline, "no generation run or job is active before the reset", TimeSpan.FromMilliseconds(50));
 
-        await using (var connection = await Database.DataSource.OpenConnectionAsync())
-        {
-            await _respawner!.ResetAsync(connection);
-        }
-
-        // The rows the migrations inserted, as they inserted them: the stats row (deleting it would break
-        // every writer) and a zero balance per account (the triggers upsert only the accounts they post to).
-        await Database.ExecuteAsync("""
-            UPDATE invoice_stats SET invoice_count = 0, total_amount = 0, vat_amount = 0, last_invoice_id = 0;
-            INSERT INTO ledger_balances (account_code, debit_total, credit_total) SELECT code, 0, 0 FROM ledger_accounts;
-            """);
+        await Database.EmptyAsync();
         await FlushRedisAsync();
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+using Respawn;
 
 namespace InvoiceMvc.Tests.Fixtures;
 
@@ -10,6 +11,7 @@ namespace InvoiceMvc.Tests.Fixtures;
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _serverConnectionString;
+    private Respawner? _respawner;
 
     private TestDatabase(string serverConnectionString, string name)
     {
@@ -45,6 +47,37 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var context = new InvoiceDbContext(new DbContextOptionsBuilder<InvoiceDbContext>().UseNpgsql(ConnectionString).Options);
         await context.Database.MigrateAsync();
+    }
+
+    /// <summary>
+    /// Empties the app's tables as the migrations left them (Respawn, identities restarted): the single
+    /// invoice_stats row back to zeros and a zero balance per ledger account (the triggers upsert only
+    /// the accounts they post to). Kept: the migration history, the data-protection keys, the parties
+    /// (an app holds its generator's pool of their ids in memory), the chart of accounts, Identity's
+    /// users and roles, and Hangfire's schema (its server owns those rows).
+    /// </summary>
+    public async Task EmptyAsync()
+    {
+        await using (var connection = await DataSource.OpenConnectionAsync())
+        {
+            _respawner ??= await Respawner.CreateAsync(connection, new RespawnerOptions
+            {
+                DbAdapter = DbAdapter.Postgres,
+                SchemasToInclude = ["public"],
+                TablesToIgnore =
+                [
+                    "__EFMigrationsHistory", "data_protection_keys", "invoice_stats", "parties", "ledger_accounts",
+                    "AspNetUsers", "AspNetRoles", "AspNetUserRoles", "AspNetUserClaims", "AspNetRoleClaims", "AspNetUserLogins", "AspNetUserTokens",
+                ],
+                WithReseed = true,
+            });
+            await _respawner.ResetAsync(connection);
+        }
+
+        await ExecuteAsync("""
+            UPDATE invoice_stats SET invoice_count = 0, total_amount = 0, vat_amount = 0, last_invoice_id = 0;
+            INSERT INTO ledger_balances (account_code, debit_total, credit_total) SELECT code, 0, 0 FROM ledger_accounts;
+            """);
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)

@@ -94,7 +94,8 @@ public sealed class DashboardStream(
                 var row = start.FetchRow ? await NextRowAsync(viewer.Cursor, ct) : null;
                 if (filter is not null)
                 {
-                    for (var skipped = 0; row is not null && !filter.Matches(row.Invoice, calendar.Today); skipped++)
+                    var today = calendar.Today;
+                    for (var skipped = 0; row is not null && !filter.Matches(row.Invoice, today); skipped++)
                     {
                         viewer.Skip(row.Id);
                         row = skipped < MaxSkipsPerStep ? await NextRowAsync(viewer.Cursor, ct) : null;

@@ -7,7 +7,6 @@ using InvoiceMvc.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Respawn;
 
 namespace InvoiceMvc.Tests.Infrastructure.Lifecycle;
 
@@ -44,7 +43,6 @@ public sealed class LifecycleDatabase : IAsyncDisposable
         {Seed.LinesSql}
         """;
 
-    private Respawner? _respawner;
 
     public static async Task<LifecycleDatabase> CreateAsync()
     {
@@ -54,32 +52,13 @@ public sealed class LifecycleDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Back to the state <see cref="CreateAsync"/> left, without a new database: Respawn empties the
-    /// tables (TRUNCATE, so the append-only payments trigger does not object; identities restarted),
-    /// keeping the chart of accounts, the parties and the migration history, then the seed runs again.
+    /// Back to the state <see cref="CreateAsync"/> left, without a new database: the tables emptied as
+    /// the migrations left them (<see cref="TestDatabase.EmptyAsync"/>), then the seed again.
     /// For tests that run many cases against one database (a property test).
     /// </summary>
     public async Task ResetAsync()
     {
-        await using (var connection = await Db.DataSource.OpenConnectionAsync())
-        {
-            _respawner ??= await Respawner.CreateAsync(connection, new RespawnerOptions
-            {
-                DbAdapter = DbAdapter.Postgres,
-                SchemasToInclude = ["public"],
-                TablesToIgnore = ["__EFMigrationsHistory", "data_protection_keys", "invoice_stats", "parties", "ledger_accounts"],
-                WithReseed = true,
-            });
-            await _respawner.ResetAsync(connection);
-        }
-
-        // The single row the migration inserted, as SharedApp resets it: the invoice triggers update it.
-        // And a zero balance for every account, as the migration leaves them: the triggers upsert only
-        // the accounts they post to, so without it cash (1000) would have no row until a first payment.
-        await Db.ExecuteAsync("""
-            UPDATE invoice_stats SET invoice_count = 0, total_amount = 0, vat_amount = 0, last_invoice_id = 0;
-            INSERT INTO ledger_balances (account_code, debit_total, credit_total) SELECT code, 0, 0 FROM ledger_accounts;
-            """);
+        await Db.EmptyAsync();
         await Db.ExecuteAsync(SeedSql);
     }
 
@@ -90,8 +69,12 @@ public sealed class LifecycleDatabase : IAsyncDisposable
     public PaymentService Payments(out InvoiceDbContext context)
     {
         context = NewContext();
-        return new PaymentService(context, new AuditTrail(context, Clock), new PaymentRequestValidator(Calendar), Db.DataSource, Clock, Calendar);
+        return Payments(context);
     }
+
+    /// <summary>A PaymentService on <paramref name="context"/>, as the app's DI builds it for a request.</summary>
+    public PaymentService Payments(InvoiceDbContext context) =>
+        new(context, new AuditTrail(context, Clock), new PaymentRequestValidator(Calendar), Db.DataSource, Clock, Calendar);
 
     public VoidService Voids(out InvoiceDbContext context)
     {

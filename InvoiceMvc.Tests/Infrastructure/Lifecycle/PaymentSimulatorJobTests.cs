@@ -1,5 +1,3 @@
-using FluentValidation;
-using InvoiceMvc.Infrastructure.Audit;
 using InvoiceMvc.Infrastructure.Lifecycle;
 using InvoiceMvc.Infrastructure.Persistence;
 using InvoiceMvc.Tests.Fixtures;
@@ -70,12 +68,9 @@ public sealed class PaymentSimulatorJobTests
     private static async Task<bool> PaidUpAsync(LifecycleDatabase l) =>
         await l.Db.ScalarAsync<long>("SELECT count(*) FROM invoices WHERE paid_amount = total_amount") == 3;
 
-    // The payment service as the app's DI builds it: one DbContext per scope, shared with its audit trail.
+    // One DbContext and PaymentService per scope, as the app's DI builds them per request.
     private static ServiceProvider Services(LifecycleDatabase l) => new ServiceCollection()
         .AddScoped(_ => l.NewContext())
-        .AddScoped(sp => new AuditTrail(sp.GetRequiredService<InvoiceDbContext>(), l.Clock))
-        .AddSingleton<IValidator<PaymentRequest>>(new PaymentRequestValidator(l.Calendar))
-        .AddScoped(sp => new PaymentService(sp.GetRequiredService<InvoiceDbContext>(), sp.GetRequiredService<AuditTrail>(),
-            sp.GetRequiredService<IValidator<PaymentRequest>>(), l.Db.DataSource, l.Clock, l.Calendar))
+        .AddScoped(sp => l.Payments(sp.GetRequiredService<InvoiceDbContext>()))
         .BuildServiceProvider();
 }
