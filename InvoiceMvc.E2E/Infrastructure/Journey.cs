@@ -97,27 +97,7 @@ public sealed partial class Journey
         await context.Tracing.StartAsync(new() { Title = $"{_name} ({label})", Screenshots = false, Snapshots = true });
         await context.AddInitScriptAsync(DashboardPage.StreamProbeScript);
         var page = await context.NewPageAsync();
-        page.PageError += (_, error) =>
-        {
-            Record(_console, $"[{label}] page error: {error}");
-            Record(_problems, $"[{label}] page error: {error}");
-        };
-        // The console says only "404"; the log says which request.
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400)
-            {
-                Record(_console, $"[{label}] {response.Status} {response.Request.Method} {response.Url}");
-            }
-        };
-        page.Console += (_, message) =>
-        {
-            Record(_console, $"[{label}] {message.Type}: {message.Text}");
-            if (message.Type == "error")
-            {
-                Record(_problems, $"[{label}] console error: {message.Text}");
-            }
-        };
+        Watch(page, label);
         return page;
     }
 
@@ -142,8 +122,44 @@ public sealed partial class Journey
         return dashboard;
     }
 
+    /// <summary>Another tab of the same browser context as <paramref name="of"/> (same user), with the dashboard open and live.</summary>
+    public async Task<DashboardPage> OpenTabAsync(DashboardPage of, string label)
+    {
+        var page = await of.Page.Context.NewPageAsync();
+        Watch(page, label);
+        var dashboard = new DashboardPage(page);
+        await dashboard.GotoAsync();
+        return dashboard;
+    }
+
     /// <summary>Console errors this journey causes on purpose (e.g. requests failing while offline).</summary>
     public void AllowConsoleError(Regex pattern) => _allowed.Add(pattern);
+
+    // Every page's errors fail the journey; its console and failed requests go to the log.
+    private void Watch(IPage page, string label)
+    {
+        page.PageError += (_, error) =>
+        {
+            Record(_console, $"[{label}] page error: {error}");
+            Record(_problems, $"[{label}] page error: {error}");
+        };
+        // The console says only "404"; the log says which request.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Record(_console, $"[{label}] {response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
+        page.Console += (_, message) =>
+        {
+            Record(_console, $"[{label}] {message.Type}: {message.Text}");
+            if (message.Type == "error")
+            {
+                Record(_problems, $"[{label}] console error: {message.Text}");
+            }
+        };
+    }
 
     private void AssertNoUnexpectedProblems()
     {

@@ -7,8 +7,9 @@ namespace InvoiceMvc.E2E.Infrastructure;
 /// <summary>
 /// A TCP hop between the browser and the app that a journey can cut, as a dropped Wi-Fi would:
 /// <see cref="SeverAll"/> resets every open connection. Chromium's offline emulation
-/// (SetOfflineAsync) refuses new requests but leaves an open EventSource streaming, so a journey
-/// about losing the network uses both.
+/// (SetOfflineAsync) refuses new requests but leaves an open EventSource streaming, and does not
+/// reach the SharedWorker that holds the tabs' streams, so a journey about losing the network uses
+/// both: offline for the pages, <see cref="Refusing"/> for everything else.
 /// </summary>
 public sealed class NetworkLink : IAsyncDisposable
 {
@@ -29,6 +30,9 @@ public sealed class NetworkLink : IAsyncDisposable
 
     /// <summary>Where the browser connects instead of the app.</summary>
     public Uri Address { get; }
+
+    /// <summary>While set, every new connection is reset at once, as on a network that is gone.</summary>
+    public bool Refusing { get; set; }
 
     /// <summary>Resets every connection open now; returns how many there were.</summary>
     public int SeverAll()
@@ -84,6 +88,13 @@ public sealed class NetworkLink : IAsyncDisposable
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
+            }
+
+            if (Refusing)
+            {
+                browser.Client.LingerState = new LingerOption(true, 0);
+                browser.Dispose();
+                continue;
             }
 
             _ = ForwardAsync(browser);

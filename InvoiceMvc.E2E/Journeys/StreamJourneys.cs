@@ -28,6 +28,32 @@ public sealed class StreamJourneys
     });
 
     [Fact]
+    public Task EightTabsInOneBrowser_AllLoad_AndEveryOneReceivesEveryRow() => Journey.RunAsync(new JourneySetup
+    {
+        Settings = { ["Generation:DurationSeconds"] = "2" },
+    }, async j =>
+    {
+        // A browser opens at most six connections to one origin: with a stream of its own per tab, the
+        // seventh tab's page would never load. Each tab here waits until its stream is open.
+        var tabs = new List<DashboardPage> { await j.OpenDashboardAsync(signInAs: TestAccounts.Operator) };
+        for (var i = 2; i <= 8; i++)
+        {
+            tabs.Add(await j.OpenTabAsync(tabs[0], $"tab{i}"));
+        }
+
+        await tabs[0].StartButton.ClickAsync();
+        await Task.WhenAll(tabs.Select(t => t.WaitForTopRowAsync(40, timeoutMs: 60_000)));
+        await Task.WhenAll(tabs.Select(t => t.ExpectStateAsync("idle")));
+
+        var allForty = Enumerable.Range(1, 40).Reverse().Select(i => (long)i).ToArray();
+        foreach (var tab in tabs)
+        {
+            Assert.Equal(allForty, await tab.RowIdsAsync());
+            Assert.Equal(40m, await tab.CardValueAsync("Total invoices"));
+        }
+    });
+
+    [Fact]
     public Task ReloadMidRun_ResumesTheStream_WithoutDuplicates() => Journey.RunAsync(async j =>
     {
         var dashboard = await j.OpenDashboardAsync(signInAs: TestAccounts.Operator);
@@ -64,6 +90,7 @@ public sealed class StreamJourneys
         var context = dashboard.Page.Context;
         var errorsBefore = await dashboard.StreamErrorsAsync();
         await context.SetOfflineAsync(true);
+        link.Refusing = true;
         Assert.True(link.SeverAll() >= 1, "the stream's connection was open");
         await dashboard.Page.WaitForFunctionAsync("n => window.__sse.errors > n", errorsBefore);
         var shownWhenCut = (await dashboard.RowIdsAsync())[0];
@@ -76,6 +103,7 @@ public sealed class StreamJourneys
         // Back online: the stream reconnects by itself and resumes after the last row shown, losing and repeating nothing.
         var opens = await dashboard.StreamOpensAsync();
         await context.SetOfflineAsync(false);
+        link.Refusing = false;
         await dashboard.WaitForStreamAsync(opens + 1);
         await dashboard.ExpectStateAsync("idle", timeoutMs: 60_000);
         await dashboard.WaitForTopRowAsync(160);
