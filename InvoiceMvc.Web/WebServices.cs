@@ -25,6 +25,7 @@ public static class WebServices
         services.AddOptions<DisplayOptions>().BindConfiguration(DisplayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DisplayOptions>, DisplayOptionsValidator>();
         services.AddSingleton<DashboardMetrics>();
+        services.AddSingleton<StreamAdmission>();
         services.AddSingleton<DashboardFormatter>();
         services.AddSingleton<PartialRenderer>();
         services.AddSingleton<InvoiceFrameCache>();

@@ -26,7 +26,7 @@ def log(msg):
 def app_env(rate, seconds):
     e = bx.app_env()
     e.update({"Generation__RatePerSecond": str(rate), "Generation__DurationSeconds": str(seconds),
-              "RateLimits__StreamsPerClient": "100000", "DOTNET_GCHeapAffinitizeMask": "1"})
+              "RateLimits__StreamsPerClient": "100000", "RateLimits__StreamsPerInstance": "100000", "DOTNET_GCHeapAffinitizeMask": "1"})
     return e
 
 

@@ -30,6 +30,7 @@ public sealed class EventsController(
     /// <param name="lastEventId">Sent by the browser when it re-opens a dropped stream by itself.</param>
     [HttpGet("/events")]
     [EnableRateLimiting(RateLimitPolicies.Streams)]
+    [ServiceFilter<StreamAdmission>]
     public async Task<IActionResult> Get([FromQuery] InvoiceFilterInput filter, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         [FromQuery] string? analytics, [FromQuery] AnalyticsInput analyticsInput, [FromQuery] string? invoice, CancellationToken cancellationToken) =>
         (await OpenAsync(filter, after, lastEventId, analytics, analyticsInput, invoice, cancellationToken)).Match<IActionResult>(
@@ -46,6 +47,7 @@ public sealed class EventsController(
     /// </summary>
     [HttpGet("/events/shared")]
     [EnableRateLimiting(RateLimitPolicies.Streams)]
+    [ServiceFilter<StreamAdmission>]
     public async Task<IActionResult> Shared([FromQuery] string[] s, [FromQuery] string[] l, CancellationToken cancellationToken)
     {
         if (s.Length is 0 or > SharedStream.MaxStreams || l.Length != s.Length)

@@ -30,6 +30,14 @@ public sealed class RateLimitOptions
     [Range(1, 100_000, ErrorMessage = "RateLimits:StreamsPerClient must be between 1 and 100000.")]
     public int StreamsPerClient { get; set; } = 20;
 
+    /// <summary>
+    /// Open SSE connections on this instance, from every client (<see cref="StreamAdmission"/>): the next
+    /// one gets 503 with Retry-After. Below ServerLimits:MaxConcurrentConnections (18,000), so pages
+    /// and START/STOP still get through when streams are shed.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimits:StreamsPerInstance must be between 1 and 1000000.")]
+    public int StreamsPerInstance { get; set; } = 16_000;
+
     /// <summary>What a client refused a stream is told to wait before it tries again.</summary>
     [Range(1, 3600, ErrorMessage = "RateLimits:StreamRetryAfterSeconds must be between 1 and 3600.")]
     public int StreamRetryAfterSeconds { get; set; } = 5;

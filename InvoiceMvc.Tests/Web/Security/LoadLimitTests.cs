@@ -46,6 +46,56 @@ public sealed class LoadLimitTests
     }
 
     [Fact]
+    public async Task Streams_PastTheCapPerInstance_Answer503WithASpreadRetryAfter_PagesStillLoad_AndClosingOneLetsANewOneIn()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var app = await AppFactory.CreateAsync(db, new Dictionary<string, string?>
+        {
+            ["RateLimits:StreamsPerInstance"] = "2",
+            ["RateLimits:StreamRetryAfterSeconds"] = "3",
+        });
+        var address = app.StartOnRealPort();
+        // One tab's own stream and a browser's shared one (two tabs over one connection): two connections.
+        var streams = new List<SseStream>
+        {
+            await SseStream.OpenAsync(address, "/events"),
+            await SseStream.OpenAsync(address, $"/events/shared?s={Uri.EscapeDataString("/events")}&l=&s={Uri.EscapeDataString("/events?status=open")}&l="),
+        };
+        try
+        {
+            using var client = new HttpClient { BaseAddress = address };
+            var retryAfters = new HashSet<double>();
+            for (var i = 0; i < 12; i++)
+            {
+                using var shed = await OpenAsync(client);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+                Assert.Contains("most streams (2)", await shed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                retryAfters.Add(shed.Headers.RetryAfter!.Delta!.Value.TotalSeconds);
+            }
+
+            // Drawn per request between 3 and 6 s: twelve refusals are not all told the same second.
+            Assert.All(retryAfters, s => Assert.InRange(s, 3, 6));
+            Assert.True(retryAfters.Count > 1, $"Retry-After was the same every time: {string.Join(", ", retryAfters)} s");
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+
+            await streams[0].DisposeAsync();
+            streams.RemoveAt(0);
+            await Eventually.TrueAsync(async () =>
+            {
+                using var again = await OpenAsync(client);
+                return again.StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromSeconds(10), "a stream is let in once one is closed", TimeSpan.FromMilliseconds(100));
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Pages_PastTheLimitPerClient_Answer429WithRetryAfter_WhileStaticFilesAndHealthStayOpen()
     {
         await using var db = await TestDatabase.CreateAsync();
