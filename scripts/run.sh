@@ -2,24 +2,33 @@
 # Runs the product: PostgreSQL and Redis (installed and started if needed), migrations, then the
 # dashboard on http://127.0.0.1:5000. Idempotent; Ctrl+C stops the app, `scripts/run.sh stop`
 # also stops the databases.
+#   INSTANCES=3 scripts/run.sh   # three app instances (ports 5001-5003) behind nginx on 5000
+# INVOICEMVC_HTTP_PORT (5000) and INVOICEMVC_DATA_NAME (app: .data/app) let a benchmark run its own copy.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 PG_PORT="${INVOICEMVC_PG_PORT:-55432}"
 REDIS_PORT="${INVOICEMVC_REDIS_PORT:-56379}"
-
-if [ "${1:-}" = "stop" ]; then
-  exec scripts/services.sh down app
+HTTP_PORT="${INVOICEMVC_HTTP_PORT:-5000}"
+NAME="${INVOICEMVC_DATA_NAME:-app}"
+INSTANCES="${INSTANCES:-1}"
+if ! [[ "$INSTANCES" =~ ^[1-9]$ ]]; then
+  echo "[run] INSTANCES must be a whole number from 1 to 9 (got '$INSTANCES')" >&2
+  exit 2
 fi
 
-services_env="$(scripts/services.sh up app "$PG_PORT" "$REDIS_PORT")"
+if [ "${1:-}" = "stop" ]; then
+  exec scripts/services.sh down "$NAME"
+fi
+
+services_env="$(scripts/services.sh up "$NAME" "$PG_PORT" "$REDIS_PORT")"
 eval "$services_env"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # The first Admin and Operator: random passwords made once and kept under .data/app (git-ignored).
 # Production refuses to start without them; set Seed__* yourself to choose other accounts.
-accounts="$root/.data/app"
+accounts="$root/.data/$NAME"
 mkdir -p "$accounts"
 seed_password() { # $1 file: made once, 24 random characters plus one of each class Identity asks for
   [ -s "$1" ] || { (umask 077; printf '%s-Aa1' "$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)" > "$1"); }
@@ -35,9 +44,45 @@ export Metrics__BearerToken="${Metrics__BearerToken:-$(seed_password "$accounts/
 dotnet build InvoiceMvc.Web/InvoiceMvc.Web.csproj -c Release -nologo -v q
 echo "[run] applying database migrations"
 dotnet InvoiceMvc.Web/bin/Release/net10.0/InvoiceMvc.Web.dll --migrate
-echo "[run] dashboard on http://127.0.0.1:5000 (Hangfire at /hangfire, audit log at /admin/audit: Admin only)"
+echo "[run] dashboard on http://127.0.0.1:$HTTP_PORT (Hangfire at /hangfire, audit log at /admin/audit: Admin only)"
 echo "[run] sign in at /account/login as '$Seed__Admin__UserName' (Admin) or '$Seed__Operator__UserName' (Operator);"
 echo "[run] their first passwords are in $accounts/admin.password and $accounts/operator.password"
 echo "[run] /metrics wants 'Authorization: Bearer <token>' with the token in $accounts/metrics.token"
 cd InvoiceMvc.Web
-exec dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls http://127.0.0.1:5000
+if [ "$INSTANCES" = 1 ]; then
+  exec dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$HTTP_PORT"
+fi
+
+# Several instances behind nginx (Debian's, installed if missing): each on its own port, each with
+# its own Hangfire server, all on the one PostgreSQL and Redis; nginx passes the streams through
+# unbuffered and sends a reconnecting viewer to a live instance (docs/operations.md#several-instances).
+if ! command -v nginx >/dev/null; then
+  echo "[run] installing nginx"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1 || {
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+fi
+pids=()
+stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop_all EXIT INT TERM
+# The balancer's X-Forwarded-For is believed (rate limits and the audit log see the real client).
+export ReverseProxy__KnownProxies__0=127.0.0.1
+# Every instance's two pools inside the server's 297 connections (docs/operations.md#database-outages-and-connection-pool-sizing).
+pool=$(( 280 / (2 * INSTANCES) ))
+ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Maximum Pool Size=50/Maximum Pool Size=$pool}"
+upstreams=""
+for i in $(seq 1 "$INSTANCES"); do
+  port=$((HTTP_PORT + i))
+  upstreams="$upstreams server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"
+  ConnectionStrings__Postgres="$ConnectionStrings__Postgres;Application Name=invoicemvc-$i" \
+    dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$port" > "$accounts/instance-$i.log" 2>&1 &
+  pids+=($!)
+  echo $! > "$accounts/instance-$i.pid"
+  echo "[run] instance $i on http://127.0.0.1:$port (pid $!, log $accounts/instance-$i.log)"
+done
+conf="$accounts/nginx.conf"
+sed -e "s|@UPSTREAMS@|$upstreams|" -e "s|@PORT@|$HTTP_PORT|g" -e "s|@DATA@|$accounts|g" "$root/deploy/nginx.conf" > "$conf"
+echo "[run] nginx on http://127.0.0.1:$HTTP_PORT in front of $INSTANCES instances"
+nginx -c "$conf" -e "$accounts/nginx-error.log" &
+pids+=($!)
+# Until the balancer stops (or Ctrl+C): one instance dying leaves the others serving, as in production.
+wait "${pids[-1]}"

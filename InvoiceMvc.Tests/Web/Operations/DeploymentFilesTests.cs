@@ -36,6 +36,36 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void Compose_ScalesTheApp_BehindABalancerThatPassesStreamsUnbuffered_AndIsTheOnlyPublishedPort()
+    {
+        var services = Services();
+
+        Assert.Equal("${APP_INSTANCES:-3}", Scalar(Map(Map(services, "app"), "deploy"), "replicas"));
+        Assert.False(Map(services, "app").Children.ContainsKey(new YamlScalarNode("ports")), "only the balancer publishes a port");
+        Assert.StartsWith("nginx:", Scalar(services, "balancer", "image"), StringComparison.Ordinal);
+        Assert.Equal("service_healthy", DependsOn(services, "balancer", "app"));
+        Assert.Equal("${APP_PORT:-8080}:8080", ((YamlSequenceNode)Map(services, "balancer")["ports"]).Children.Single().ToString());
+
+        // The balancer's fixed address is the one proxy whose X-Forwarded-For the app believes.
+        var address = Scalar(Map(Map(Map(services, "balancer"), "networks"), "invoicemvc"), "ipv4_address");
+        Assert.Equal(address, Scalar(Map(Map(services, "app"), "environment"), "ReverseProxy__KnownProxies__0"));
+
+        // Both balancer configurations (compose's, and run.sh's with INSTANCES > 1) stream unbuffered to the fewest-loaded instance
+        // and retry only what may be repeated elsewhere.
+        foreach (var file in new[] { "deploy/nginx.compose.conf", "deploy/nginx.conf" })
+        {
+            var conf = File.ReadAllText(Path.Combine(Root, file));
+            foreach (var directive in new[] { "least_conn;", "proxy_buffering off;", "proxy_http_version 1.1;", "proxy_read_timeout 1h;", "X-Forwarded-For $remote_addr;",
+                         "proxy_next_upstream error timeout http_502 http_503;" })
+            {
+                Assert.Contains(directive, conf, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("non_idempotent", conf, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Compose_ConfiguresTheAppFromTheEnvironment_WithPasswordsOnlyFromDotEnv()
     {
         var services = Services();
