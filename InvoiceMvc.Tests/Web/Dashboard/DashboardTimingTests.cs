@@ -21,6 +21,14 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
             ["Generation:DurationSeconds"] = "4",
             ["Display:RatePerSecond"] = "2",
         });
+        var sentAt = new List<long>();
+        using var sends = ListenTo<long>(app, "rows_sent", _ =>
+        {
+            lock (sentAt)
+            {
+                sentAt.Add(Stopwatch.GetTimestamp());
+            }
+        });
         await app.StartRunAsync();
         // The generator is well ahead (and keeps running for a while): the viewer always has a backlog.
         await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<long>("SELECT count(*) FROM invoices") >= 30, Wait, "30 invoices");
@@ -52,15 +60,24 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
         var median = gaps.Order().ElementAt(gaps.Count / 2);
         Assert.InRange(median, 475, 525);
         Assert.True(window.TotalSeconds >= 9.5, $"20 intervals took {window.TotalSeconds:0.000} s: faster than 2 rows/s");
-        // Never a burst: any two consecutive gaps together span at least 400 ms, so three rows never
-        // arrive (nearly) at once. Not a bound on single gaps, nor 800 ms for the pair: a row that reached
-        // this reader late (its own scheduling on a busy machine) lengthens the gap before it and shortens
-        // the one after by as much, down to 0, and the gap after that is a normal 500 ms (seen: gaps
-        // 999, 0, 502). A pacer that sent faster than 2/s fails the median above; one that caught up in a
-        // burst after a stall sends rows back to back and fails here. The pacer's exact spacing is
-        // asserted on the fake clock.
-        var pairs = gaps.Zip(gaps.Skip(1), (a, b) => a + b).ToList();
-        Assert.All(pairs, p => Assert.True(p >= 400, $"three rows within {p:0} ms (gaps {string.Join(", ", gaps.Select(g => g.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms)"));
+        // Never a burst: any two consecutive gaps between the server's writes together span at least
+        // 400 ms, so three rows never leave (nearly) at once. Judged where the pacer acts, when the
+        // server has written each row (its rows_sent measurements), not when this reader got it: on a
+        // busy machine the reader itself may be held up for a second or more and then read three rows
+        // that left 500 ms apart in the same millisecond (seen: gaps 1458, 3, 39 ms at the reader).
+        // Not a bound on single gaps: a write that woke late shortens the next gap by as much. A pacer
+        // that caught up in a burst after a stall writes rows back to back and fails here; its exact
+        // spacing is asserted on the fake clock.
+        long[] sent;
+        lock (sentAt)
+        {
+            sent = [.. sentAt];
+        }
+
+        Assert.True(sent.Length >= 26, $"{sent.Length} rows_sent measurements for 26 rows read");
+        var sentGaps = sent.Skip(5).Take(21).Zip(sent.Skip(6).Take(20), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).ToList();
+        var pairs = sentGaps.Zip(sentGaps.Skip(1), (a, b) => a + b).ToList();
+        Assert.All(pairs, p => Assert.True(p >= 400, $"three rows written within {p:0} ms (gaps {string.Join(", ", sentGaps.Select(g => g.ToString("0", CultureInfo.InvariantCulture)))} ms)"));
     }
 
     [Fact]
@@ -107,27 +124,30 @@ public sealed partial class DashboardTimingTests(ITestOutputHelper output)
         Assert.True(p95 < 100, $"p95 commit-to-viewer latency {p95:0.0} ms");
     }
 
-    private static MeterListener ListenToLatency(DashboardApp app, List<double> sink)
-    {
-        var factory = app.Service<IMeterFactory>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                // Only this app's meter: other tests' apps run in the same process.
-                if (instrument.Name == "stats_latency" && ReferenceEquals(instrument.Meter.Scope, factory))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+    private static MeterListener ListenToLatency(DashboardApp app, List<double> sink) =>
+        ListenTo<double>(app, "stats_latency", value =>
         {
             lock (sink)
             {
                 sink.Add(value);
             }
         });
+
+    // Each measurement of one of this app's instruments (other tests' apps run in the same process).
+    private static MeterListener ListenTo<T>(DashboardApp app, string name, Action<T> record) where T : struct
+    {
+        var factory = app.Service<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == name && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<T>((_, value, _, _) => record(value));
         listener.Start();
         return listener;
     }
