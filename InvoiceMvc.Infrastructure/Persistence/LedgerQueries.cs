@@ -68,6 +68,9 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
               JOIN journal_entries e ON e.id = l.entry_id
               JOIN invoices i ON i.id = e.invoice_id
              WHERE l.account_code = @account AND (@before::bigint IS NULL OR l.entry_id < @before)
+               -- The same bound on the entries: PostgreSQL does not carry an inequality across the join, and
+               -- without it a deep page merge-joined the entries from the newest down (17 s at 10M, 0.8 ms with it).
+               AND (@before::bigint IS NULL OR e.id < @before)
              ORDER BY l.entry_id DESC
              LIMIT @size
             """);
