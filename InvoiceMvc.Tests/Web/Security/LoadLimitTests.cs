@@ -28,13 +28,7 @@ public sealed class LoadLimitTests
                 Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
             }
 
-            await streams[0].DisposeAsync();
-            streams.RemoveAt(0);
-            await Eventually.TrueAsync(async () =>
-            {
-                using var again = await OpenAsync(client);
-                return again.StatusCode == HttpStatusCode.OK;
-            }, TimeSpan.FromSeconds(10), "a stream is let in once one is closed", TimeSpan.FromMilliseconds(100));
+            await CloseOneThenANewOneIsLetInAsync(streams, client);
         }
         finally
         {
@@ -78,13 +72,7 @@ public sealed class LoadLimitTests
             Assert.True(retryAfters.Count > 1, $"Retry-After was the same every time: {string.Join(", ", retryAfters)} s");
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
 
-            await streams[0].DisposeAsync();
-            streams.RemoveAt(0);
-            await Eventually.TrueAsync(async () =>
-            {
-                using var again = await OpenAsync(client);
-                return again.StatusCode == HttpStatusCode.OK;
-            }, TimeSpan.FromSeconds(10), "a stream is let in once one is closed", TimeSpan.FromMilliseconds(100));
+            await CloseOneThenANewOneIsLetInAsync(streams, client);
         }
         finally
         {
@@ -114,6 +102,17 @@ public sealed class LoadLimitTests
         {
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(open)).StatusCode);
         }
+    }
+
+    private static async Task CloseOneThenANewOneIsLetInAsync(List<SseStream> streams, HttpClient client)
+    {
+        await streams[0].DisposeAsync();
+        streams.RemoveAt(0);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var again = await OpenAsync(client);
+            return again.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(10), "a stream is let in once one is closed", TimeSpan.FromMilliseconds(100));
     }
 
     private static async Task<HttpResponseMessage> OpenAsync(HttpClient client)

@@ -59,7 +59,7 @@ function connect(group) {
   connection.source.onopen = function () {
     connection.opened = true;
     connection.order.forEach(function (sub) { send(sub, { type: 'open' }); });
-    retire(connection);
+    retire();
   };
   connection.source.onerror = function () {
     connection.source.close();
