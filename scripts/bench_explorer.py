@@ -93,7 +93,7 @@ def load():
     # interrupted load would have left them dropped (a rerun then rebuilt none).
     psql("DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS hangfire CASCADE")
     migrate()
-    psql("TRUNCATE invoices, invoice_lines, payments, journal_entries, journal_lines, open_balances, party_totals, party_days,"
+    psql("TRUNCATE invoices, invoice_lines, payments, journal_entries, journal_lines, open_balances, open_balance_days, party_totals, party_days,"
          " invoice_buckets, generation_runs, parties RESTART IDENTITY CASCADE")
     psql("""
         INSERT INTO parties (name, kind) SELECT 'Seller ' || lpad(g::text, 2, '0') || ' Trading', 1 FROM generate_series(1, 40) g;
@@ -161,13 +161,15 @@ def load():
         UNION ALL SELECT '4000', 0, coalesce(sum(subtotal), 0) FROM invoices;
         INSERT INTO open_balances (buyer_id, due_date, balance, invoices)
         SELECT buyer_id, due_date, sum(total_amount), count(*) FROM invoices GROUP BY buyer_id, due_date;
+        INSERT INTO open_balance_days (due_date, balance, invoices)
+        SELECT due_date, sum(balance), sum(invoices) FROM open_balances GROUP BY due_date;
         SELECT setval(pg_get_serial_sequence('generation_runs', 'id'), (SELECT max(id) FROM generation_runs));
         SELECT setval(pg_get_serial_sequence('journal_entries', 'id'), greatest(1, (SELECT max(id) FROM journal_entries)));""")
     psql("; ".join(f"ALTER TABLE {t} ENABLE TRIGGER USER" for t in ledger_tables))
     # Every bulk-written table, as autovacuum would get to them in time: timing before that measures
     # hint-bit writes and planner guesses on tables without statistics, not the reads.
     psql("VACUUM ANALYZE invoices, invoice_buckets, party_days, party_totals, parties, generation_runs, invoice_stats,"
-         " invoice_lines, journal_entries, journal_lines, ledger_balances, open_balances")
+         " invoice_lines, journal_entries, journal_lines, ledger_balances, open_balances, open_balance_days")
     log(f"loaded in {time.time() - t0:.0f} s; table and indexes {table_size()}")
 
 
@@ -189,7 +191,7 @@ def lifecycle():
                    (invoice_date AT TIME ZONE 'UTC')::date, 'bench', gen_random_uuid()
               FROM invoices WHERE id BETWEEN {start} AND {start + batch - 1} AND id % 100 < 7""")
     psql("UPDATE invoices SET voided_at = now(), voided_by = 'bench', void_reason = 'benchmark' WHERE id % 1000 = 550")
-    psql("VACUUM ANALYZE invoices, payments, journal_entries, journal_lines, ledger_balances, open_balances")
+    psql("VACUUM ANALYZE invoices, payments, journal_entries, journal_lines, ledger_balances, open_balances, open_balance_days")
     log(f"payments and voids recorded in {time.time() - t0:.0f} s")
 
 

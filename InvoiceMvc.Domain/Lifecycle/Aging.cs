@@ -29,20 +29,6 @@ public static class Aging
         _ => AgingBucket.Over90,
     };
 
-    /// <summary>
-    /// The due dates that fall in <paramref name="bucket"/> on <paramref name="today"/>, both ends included
-    /// (null: unbounded), so a store can sum open balances per bucket over a due-date index in one pass.
-    /// </summary>
-    public static (DateOnly? From, DateOnly? To) DueDates(AgingBucket bucket, DateOnly today) => bucket switch
-    {
-        AgingBucket.Current => (today, null),
-        AgingBucket.Days1To30 => (today.AddDays(-30), today.AddDays(-1)),
-        AgingBucket.Days31To60 => (today.AddDays(-60), today.AddDays(-31)),
-        AgingBucket.Days61To90 => (today.AddDays(-90), today.AddDays(-61)),
-        AgingBucket.Over90 => (null, today.AddDays(-91)),
-        _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, "Not an aging bucket."),
-    };
-
     public static string Label(AgingBucket bucket) => bucket switch
     {
         AgingBucket.Current => "Current",

@@ -40,7 +40,11 @@ public static class LedgerInvariants
             ('open_balances = GROUP BY', NOT EXISTS (
                 SELECT 1 FROM open_balances o FULL JOIN (SELECT buyer_id, due_date, sum(balance) AS b, count(*) AS n FROM open_inv GROUP BY 1, 2) x
                     USING (buyer_id, due_date)
-                 WHERE (o.balance, o.invoices) IS DISTINCT FROM (x.b, x.n::int))))
+                 WHERE (o.balance, o.invoices) IS DISTINCT FROM (x.b, x.n::int))),
+            ('open_balance_days = GROUP BY', NOT EXISTS (
+                SELECT 1 FROM open_balance_days d FULL JOIN (SELECT due_date, sum(balance) AS b, count(*) AS n FROM open_inv GROUP BY 1) x
+                    USING (due_date)
+                 WHERE (d.balance, d.invoices) IS DISTINCT FROM (x.b, x.n::int))))
         SELECT coalesce(string_agg(name, ', '), '') FROM checks WHERE ok IS DISTINCT FROM true
         """;
 

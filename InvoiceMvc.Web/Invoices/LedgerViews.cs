@@ -17,8 +17,13 @@ public sealed record LedgerView(
 
 public sealed record AgingRowView(string Buyer, IReadOnlyList<string> Buckets, string Total);
 
-/// <summary>The aging page: bucket labels, a row per buyer who owes anything, and the totals row (= accounts receivable).</summary>
-public sealed record AgingView(string Today, string TodayIso, IReadOnlyList<string> Labels, IReadOnlyList<AgingRowView> Buyers, AgingRowView Total);
+/// <summary>
+/// The aging page: bucket labels, a page of the buyers who owe anything, the totals row over all of
+/// them (= accounts receivable), and the links to the next page and back to the first.
+/// </summary>
+public sealed record AgingView(
+    string Today, string TodayIso, IReadOnlyList<string> Labels, IReadOnlyList<AgingRowView> Buyers, AgingRowView Total,
+    bool NothingOwed, bool IsFirstPage, string? NextUrl);
 
 /// <summary>Formats the ledger's and the aging report's figures in the display culture.</summary>
 public sealed class LedgerViews(DashboardFormatter formatter)
@@ -38,7 +43,7 @@ public sealed class LedgerViews(DashboardFormatter formatter)
             trial.Difference == 0m, account.Code, account.Name, lines, next);
     }
 
-    public AgingView Aging(AgingReport report)
+    public AgingView Aging(AgingReport report, bool isFirstPage)
     {
         ArgumentNullException.ThrowIfNull(report);
         AgingRowView Row(string name, AgingTotals t) =>
@@ -48,7 +53,10 @@ public sealed class LedgerViews(DashboardFormatter formatter)
             report.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             [.. Domain.Lifecycle.Aging.All.Select(Domain.Lifecycle.Aging.Label)],
             [.. report.Buyers.Select(b => Row(b.BuyerName, b.Totals))],
-            Row("Total", report.Total));
+            Row("Total", report.Total),
+            report.Total.Total == 0m,
+            isFirstPage,
+            report.MoreBuyers ? string.Create(CultureInfo.InvariantCulture, $"/reports/aging?after={report.Buyers[^1].BuyerId}") : null);
     }
 
     private static string Kind(JournalEntryKind kind) => kind switch

@@ -67,7 +67,7 @@ public sealed class LifecycleQueriesTests
     {
         await using var l = await ActiveAsync();
 
-        var report = await new AgingQueries(l.Db.DataSource).AgingAsync(Today);
+        var report = await new AgingQueries(l.Db.DataSource).AgingAsync(Today, null, 100);
 
         var b = Assert.Single(report.Buyers);
         Assert.Equal("B", b.BuyerName);
@@ -78,8 +78,31 @@ public sealed class LifecycleQueriesTests
             report.Total.Total);
 
         // 60 days on, INV-0000002 (due 2026-01-31) is 98 days past due and INV-0000001 (due 2026-03-31) 39.
-        var later = await new AgingQueries(l.Db.DataSource).AgingAsync(Today.AddDays(60));
+        var later = await new AgingQueries(l.Db.DataSource).AgingAsync(Today.AddDays(60), null, 100);
         Assert.Equal((0m, 100.00m, 11.50m), (later.Total[AgingBucket.Current], later.Total[AgingBucket.Days31To60], later.Total[AgingBucket.Over90]));
+        Assert.Equal((0m, 100.00m, 11.50m), (later.Buyers[0].Totals[AgingBucket.Current], later.Buyers[0].Totals[AgingBucket.Days31To60], later.Buyers[0].Totals[AgingBucket.Over90]));
+    }
+
+    [Fact]
+    public async Task Aging_PagesTheBuyersByName_AndEveryPageCarriesTheTotalOfAll()
+    {
+        await using var l = await LifecycleDatabase.CreateAsync(); // B owes 126.50, C 23.00
+        var aging = new AgingQueries(l.Db.DataSource);
+
+        var first = await aging.AgingAsync(Today, null, 1);
+        var second = await aging.AgingAsync(Today, first.Buyers[0].BuyerId, 1);
+        var past = await aging.AgingAsync(Today, second.Buyers[0].BuyerId, 1);
+
+        Assert.Equal(["B"], first.Buyers.Select(b => b.BuyerName));
+        Assert.True(first.MoreBuyers);
+        Assert.Equal(126.50m, first.Buyers[0].Totals.Total);
+        Assert.Equal(["C"], second.Buyers.Select(b => b.BuyerName));
+        Assert.False(second.MoreBuyers);
+        Assert.Equal(23.00m, second.Buyers[0].Totals.Total);
+        Assert.Equal((0, false), (past.Buyers.Count, past.MoreBuyers));
+        Assert.All([first, second, past], r => Assert.Equal(149.50m, r.Total.Total));
+        Assert.Empty((await aging.AgingAsync(Today, 999_999, 1)).Buyers);
+        Assert.Equal("", await LedgerInvariants.BrokenAsync(l.Db));
     }
 
     [Fact]

@@ -168,6 +168,9 @@ public sealed partial class InvoiceLifecycleControllerTests(LifecycleApp fixture
         Assert.Contains("INV-0000034", journal, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/ledger?account=9999")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/ledger?before=abc")).StatusCode);
+        var badAfter = await client.GetAsync("/reports/aging?after=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, badAfter.StatusCode);
+        Assert.Contains("after must be a buyer's id", await badAfter.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private async Task<HttpClient> SignedInAsync(string user)
