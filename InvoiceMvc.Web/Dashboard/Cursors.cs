@@ -13,6 +13,9 @@ namespace InvoiceMvc.Web.Dashboard;
 /// </summary>
 public sealed class Cursors(LiveStateHub hub, GenerationRunStore store)
 {
+    // The database's live state, read once for all the requests that need it at the same moment.
+    private readonly SharedRead<LiveState> _database = new(() => store.ReadLiveStateAsync(CancellationToken.None));
+
     // The listener's first read normally lands milliseconds after start-up; past this the database is
     // asked directly (and an unreachable one fails this request, not all the next ones).
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(2);
@@ -81,11 +84,11 @@ public sealed class Cursors(LiveStateHub hub, GenerationRunStore store)
         try
         {
             await hub.Ready.WaitAsync(ReadyTimeout, cancellationToken);
-            return hub.DatabaseReachable ? hub.Current : await store.ReadLiveStateAsync(cancellationToken);
+            return hub.DatabaseReachable ? hub.Current : await _database.GetAsync(cancellationToken);
         }
         catch (TimeoutException)
         {
-            return await store.ReadLiveStateAsync(cancellationToken);
+            return await _database.GetAsync(cancellationToken);
         }
     }
 
@@ -102,7 +105,9 @@ public sealed class Cursors(LiveStateHub hub, GenerationRunStore store)
         }
 
         // This server may not have heard of the newest commits yet: ask the truth (its own NOTIFY
-        // reaches the hub through the listener a moment later).
-        return (await store.ReadLiveStateAsync(cancellationToken)).Stats.LastInvoiceId;
+        // reaches the hub through the listener a moment later). A shared read may have begun before
+        // the commit this browser saw; only a read of its own may refuse the id.
+        var shared = (await _database.GetAsync(cancellationToken)).Stats.LastInvoiceId;
+        return wanted <= shared ? shared : (await store.ReadLiveStateAsync(cancellationToken)).Stats.LastInvoiceId;
     }
 }
