@@ -48,9 +48,9 @@ def secret(name):
         return f.read().strip()
 
 
-def psql(query, timeout=7200):
-    env = dict(os.environ, PGPASSWORD=secret("invoicemvc.password"))
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "invoicemvc", "-d", "invoicemvc", "-XAtq",
+def psql(query, timeout=7200, user="invoicemvc"):
+    env = dict(os.environ, PGPASSWORD=secret(f"{user}.password"))
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", user, "-d", "invoicemvc", "-XAtq",
                           "-v", "ON_ERROR_STOP=1", "-c", query], env=env, capture_output=True, text=True, timeout=timeout)
     if out.returncode != 0:
         sys.exit(f"psql: {out.stderr.strip()}")
@@ -310,12 +310,6 @@ def live_run(client):
     return deviation
 
 
-def superuser(query):
-    env = dict(os.environ, PGPASSWORD=secret("postgres.password"))
-    subprocess.run(["psql", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres", "-d", "invoicemvc", "-XAtq", "-v", "ON_ERROR_STOP=1",
-                    "-c", query], env=env, capture_output=True, text=True, check=True)
-
-
 def schedule_deviation(run_id):
     return float(psql(f"""
         WITH c AS (SELECT sequence, pg_xact_commit_timestamp(xmin) t FROM invoices WHERE run_id = {run_id}),
@@ -384,13 +378,12 @@ def main():
         rows = [timed(client, *spec) for spec in specs]
         four_days = (today - datetime.timedelta(days=3)).isoformat()  # ~1,100,000 rows at 10M over 30 days
         exported = [export(app.pid, f"/invoices/export.csv?from={four_days}&to={today}") for _ in range(2)]
-        # Twice: as the reads above left the caches, then with the invoices' indexes in shared buffers,
-        # as on a server that has run a while. Each insert writes a leaf at a random place in the
-        # subtotal, VAT and total indexes (300 MB each at 10M); read cold from this VM's disk, one such
-        # read has held a tick for up to a second.
+        # Twice: as the reads above left the caches, then with the invoices' indexes in shared buffers
+        # (pg_prewarm), as on a server that has run a while: each insert writes a leaf at a random place
+        # in the subtotal, VAT and total indexes (300 MB each at 10M), so the two show what cold reads cost.
         deviation = live_run(client)
-        superuser("CREATE EXTENSION IF NOT EXISTS pg_prewarm; "
-                  "SELECT sum(pg_prewarm(indexrelid::regclass)) FROM pg_index WHERE indrelid = 'invoices'::regclass")
+        psql("CREATE EXTENSION IF NOT EXISTS pg_prewarm; "
+             "SELECT sum(pg_prewarm(indexrelid::regclass)) FROM pg_index WHERE indrelid = 'invoices'::regclass", user="postgres")
         warm_deviation = live_run(client)
         write_doc(rows, exported, deviation, warm_deviation)
     finally:
