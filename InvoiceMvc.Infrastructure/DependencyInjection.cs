@@ -40,6 +40,7 @@ public static class DependencyInjection
         // before any service exists, with a message naming the key.
         var postgres = RequireConnectionString(builder.Configuration, "Postgres");
         var redis = RequireConnectionString(builder.Configuration, "Redis");
+        var queues = HangfireQueues(builder.Configuration);
 
         services.TryAddTimeProvider();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
@@ -91,7 +92,7 @@ public static class DependencyInjection
         {
             services.AddHangfireServer(o =>
             {
-                o.Queues = ["generation", "default"];
+                o.Queues = queues;
                 o.WorkerCount = 4;
                 o.CancellationCheckInterval = TimeSpan.FromMilliseconds(500);
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -147,6 +148,32 @@ public static class DependencyInjection
             services.AddSingleton(TimeProvider.System);
         }
     }
+
+    /// <summary>
+    /// The queues this process's Hangfire server takes jobs from (Hangfire:Queues, comma-separated; by
+    /// default both). The run command gives the generation queue a process of its own, so a tick never
+    /// shares a thread pool or a garbage collector with the viewers (docs/decisions/020-generation-thread.md).
+    /// </summary>
+    private static string[] HangfireQueues(IConfiguration configuration)
+    {
+        var setting = configuration["Hangfire:Queues"];
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            return [GenerationJob.Queue, DefaultQueue];
+        }
+
+        var queues = setting.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = queues.Where(q => q is not (GenerationJob.Queue or DefaultQueue)).ToList();
+        if (queues.Length == 0 || unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Hangfire:Queues must list '{GenerationJob.Queue}', '{DefaultQueue}' or both, comma-separated (got '{setting}').");
+        }
+
+        return queues.Distinct().ToArray();
+    }
+
+    private const string DefaultQueue = "default";
 
     private static string RequireConnectionString(IConfiguration configuration, string name)
     {

@@ -167,12 +167,14 @@ def main():
         if not victim.startswith("invoicemvc-"):
             sys.exit(f"no instance holds the run's lock ({victim!r})")
         number = victim.split("-")[1]
-        pid = int(open(os.path.join(DATA, f"instance-{number}.pid")).read())
+        # The instance dies whole, as a machine would: its web process and its generator.
+        pids = [int(open(os.path.join(DATA, f"{part}-{number}.pid")).read()) for part in ("instance", "generator")]
         produced_at_kill = int(psql(f"SELECT produced FROM generation_runs WHERE id = {run_id}"))
         on_victim = sum(1 for v in viewers if v.instances[-1].endswith(f":{HTTP_PORT + int(number)}"))
-        os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
-        log(f"  kill -9 instance {number} (pid {pid}) at {produced_at_kill} invoices; {on_victim} viewers were on it")
+        log(f"  kill -9 instance {number} (pids {pids}) at {produced_at_kill} invoices; {on_victim} viewers were on it")
 
         deadline = time.time() + 240
         while psql(f"SELECT status FROM generation_runs WHERE id = {run_id}") != "3":

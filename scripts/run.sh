@@ -49,35 +49,58 @@ echo "[run] sign in at /account/login as '$Seed__Admin__UserName' (Admin) or '$S
 echo "[run] their first passwords are in $accounts/admin.password and $accounts/operator.password"
 echo "[run] /metrics wants 'Authorization: Bearer <token>' with the token in $accounts/metrics.token"
 cd InvoiceMvc.Web
+# Each instance is two processes of the same app: the web process (pages and streams) and its generator
+# (Hangfire's generation queue alone, on port +100, reniced when we may), so no viewer shares a thread
+# pool, a garbage collector or a turn on the CPU with a tick (docs/decisions/020-generation-thread.md).
+# Every process's two pools fit inside the server's 297 connections: a generator's are 10 each, the
+# web processes share the rest (docs/operations.md#database-outages-and-connection-pool-sizing).
+GENERATOR_POOL=10
+pool=$(( (280 - 2 * GENERATOR_POOL * INSTANCES) / (2 * INSTANCES) ))
+[ "$pool" -gt 50 ] && pool=50
+postgres="$ConnectionStrings__Postgres"
+priority=()
+[ "$(id -u)" = 0 ] && priority=(nice -n -10)
+pids=()
+stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop_all EXIT INT TERM
+start_instance() { # $1 instance number, $2 its web port
+  Hangfire__Queues=generation \
+    ConnectionStrings__Postgres="${postgres/Maximum Pool Size=50/Maximum Pool Size=$GENERATOR_POOL};Application Name=invoicemvc-$1-generator" \
+    "${priority[@]}" dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$(($2 + 100))" > "$accounts/generator-$1.log" 2>&1 &
+  pids+=($!)
+  echo $! > "$accounts/generator-$1.pid"
+  ( # $3: the web process's log file; without one it logs to this terminal
+    [ -n "${3:-}" ] && exec > "$3" 2>&1
+    Hangfire__Queues=default \
+      ConnectionStrings__Postgres="${postgres/Maximum Pool Size=50/Maximum Pool Size=$pool};Application Name=invoicemvc-$1" \
+      exec dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$2" ) &
+  pids+=($!)
+  echo $! > "$accounts/instance-$1.pid"
+  echo "[run] instance $1 on http://127.0.0.1:$2 (pid $!, log ${3:-here}), its generator on port $(($2 + 100)) (log $accounts/generator-$1.log)"
+}
+
 if [ "$INSTANCES" = 1 ]; then
-  exec dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$HTTP_PORT"
+  start_instance 1 "$HTTP_PORT"
+  # Until the web process stops (or Ctrl+C); the trap stops the generator with it.
+  wait "${pids[-1]}"
+  exit
 fi
 
 # Several instances behind nginx (Debian's, installed if missing): each on its own port, each with
-# its own Hangfire server, all on the one PostgreSQL and Redis; nginx passes the streams through
+# its own generator, all on the one PostgreSQL and Redis; nginx passes the streams through
 # unbuffered and sends a reconnecting viewer to a live instance (docs/operations.md#several-instances).
 if ! command -v nginx >/dev/null; then
   echo "[run] installing nginx"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1 || {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 fi
-pids=()
-stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap stop_all EXIT INT TERM
 # The balancer's X-Forwarded-For is believed (rate limits and the audit log see the real client).
 export ReverseProxy__KnownProxies__0=127.0.0.1
-# Every instance's two pools inside the server's 297 connections (docs/operations.md#database-outages-and-connection-pool-sizing).
-pool=$(( 280 / (2 * INSTANCES) ))
-ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Maximum Pool Size=50/Maximum Pool Size=$pool}"
 upstreams=""
 for i in $(seq 1 "$INSTANCES"); do
   port=$((HTTP_PORT + i))
   upstreams="$upstreams server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"
-  ConnectionStrings__Postgres="$ConnectionStrings__Postgres;Application Name=invoicemvc-$i" \
-    dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$port" > "$accounts/instance-$i.log" 2>&1 &
-  pids+=($!)
-  echo $! > "$accounts/instance-$i.pid"
-  echo "[run] instance $i on http://127.0.0.1:$port (pid $!, log $accounts/instance-$i.log)"
+  start_instance "$i" "$port" "$accounts/instance-$i.log"
 done
 conf="$accounts/nginx.conf"
 sed -e "s|@UPSTREAMS@|$upstreams|" -e "s|@PORT@|$HTTP_PORT|g" -e "s|@DATA@|$accounts|g" "$root/deploy/nginx.conf" > "$conf"

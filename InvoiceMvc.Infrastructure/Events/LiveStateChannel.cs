@@ -16,10 +16,23 @@ public static class LiveStateChannel
     /// <summary>Announces <paramref name="state"/> to every listener once the transaction commits.</summary>
     internal static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LiveState state, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
+        await using var cmd = NotifyCommand(connection, transaction, state);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary><see cref="NotifyAsync"/> with blocking I/O, for the generation thread's tick.</summary>
+    internal static void Notify(NpgsqlConnection connection, NpgsqlTransaction transaction, LiveState state)
+    {
+        using var cmd = NotifyCommand(connection, transaction, state);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static NpgsqlCommand NotifyCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, LiveState state)
+    {
+        var cmd = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
         cmd.Parameters.AddWithValue("channel", Channel);
         cmd.Parameters.AddWithValue("payload", JsonSerializer.Serialize(state, Json));
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        return cmd;
     }
 
     internal static LiveState? Parse(string payload) => JsonSerializer.Deserialize<LiveState>(payload, Json);

@@ -35,9 +35,12 @@ public sealed class GenerationJob(
     /// <summary>First key of the two-part advisory lock that marks "some process is producing run N".</summary>
     public const int AdvisoryLockNamespace = 0x494E56; // "INV"
 
+    /// <summary>The Hangfire queue of generation jobs (a process may serve it alone: Hangfire:Queues).</summary>
+    public const string Queue = "generation";
+
     [DisplayName("Generate run {0}: {2} invoices at {1}/s")]
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    [Queue("generation")]
+    [Queue(Queue)]
     public async Task RunAsync(long runId, int ratePerSecond, int target, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId });
@@ -84,37 +87,65 @@ public sealed class GenerationJob(
 
     private async Task ProduceAsync(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, GenerationSchedule schedule, CancellationToken cancellationToken)
     {
+        // The ticks run on a thread of their own with blocking I/O: however many viewers keep the
+        // thread pool's queue long, no tick waits in it (docs/decisions/020-generation-thread.md).
+        var done = new TaskCompletionSource<PostgresException?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(ProduceTicks(connection, run, pool, schedule, cancellationToken));
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"Generation run {run.Id}",
+        };
+        thread.Start();
+        if (await done.Task is { } refused)
+        {
+            // The database refused the invoice itself (a constraint or a bad value): retrying cannot
+            // help, so the run ends "failed" instead of looping. Lost connections are not caught here:
+            // they end the job, and Hangfire's retry or GenerationRecovery resumes the run later.
+            logger.LogError(refused, "Run {RunId} failed: PostgreSQL refused an invoice ({SqlState} {Constraint})",
+                run.Id, refused.SqlState, refused.ConstraintName);
+            await runs.EndAsync(run.Id, RunStatus.Failed, CancellationToken.None);
+        }
+    }
+
+    /// <returns>Null when the run reached its target or was seen to end; the refusal when PostgreSQL refused an invoice.</returns>
+    private PostgresException? ProduceTicks(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, GenerationSchedule schedule, CancellationToken cancellationToken)
+    {
         var produced = run.Produced;
         var vatRate = invoicing.Value.VatRate;
         var paymentTermsDays = invoicing.Value.PaymentTermsDays;
+        using var wake = new ManualResetEventSlim();
         while (produced < run.Target)
         {
             var due = schedule.DueAt(produced);
-            if (!await WaitUntilDueAsync(run.Id, due, cancellationToken))
+            if (!WaitUntilDue(run.Id, due, wake, cancellationToken))
             {
-                return;
+                return null;
             }
 
             ProducedInvoice? result;
             try
             {
                 // Not cancellable: a tick either commits whole or not at all.
-                result = await runs.AdvanceAsync(connection, run.Id, faker.Next(pool), vatRate, paymentTermsDays, CancellationToken.None);
+                result = runs.Advance(connection, run.Id, faker.Next(pool), vatRate, paymentTermsDays);
             }
             catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
             {
-                // The database refused the invoice itself (a constraint or a bad value): retrying cannot
-                // help, so the run ends "failed" instead of looping. Lost connections are not caught here:
-                // they end the job, and Hangfire's retry or GenerationRecovery resumes the run later.
-                logger.LogError(ex, "Run {RunId} failed: PostgreSQL refused invoice {Sequence} ({SqlState} {Constraint})",
-                    run.Id, produced + 1, ex.SqlState, ex.ConstraintName);
-                await runs.EndAsync(run.Id, RunStatus.Failed, CancellationToken.None);
-                return;
+                return ex;
             }
 
             if (result is null)
             {
-                return;
+                return null;
             }
 
             produced = result.Invoice.Sequence;
@@ -123,13 +154,20 @@ public sealed class GenerationJob(
             // commit from its own NOTIFY, like every other process's hub.
             statsCache.Post(result.State.Stats);
         }
+
+        return null;
     }
 
-    /// <summary>Waits for the tick's due time; returns false early when the run is seen to end (STOP on any instance).</summary>
-    private async Task<bool> WaitUntilDueAsync(long runId, DateTimeOffset due, CancellationToken cancellationToken)
+    /// <summary>
+    /// Blocks until the tick's due time; returns false early when the run is seen to end (STOP on any
+    /// instance). The blocking wait's own timeout keeps the real clock's time; the timer made on
+    /// <see cref="time"/> wakes it when a fake clock is moved past <paramref name="due"/>.
+    /// </summary>
+    private bool WaitUntilDue(long runId, DateTimeOffset due, ManualResetEventSlim wake, CancellationToken cancellationToken)
     {
         while (true)
         {
+            wake.Reset();
             var seen = hub.Version;
             if (hub.Current.Run is { } r && r.Id == runId && !r.IsActive)
             {
@@ -142,18 +180,12 @@ public sealed class GenerationJob(
                 return true;
             }
 
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(wait, time, cts.Token);
-            var changed = hub.WaitForChangeAsync(seen, cts.Token);
-            // A delay counts from when it is made: had the clock passed `due` since `wait` was read, it
-            // would fire a whole wait late (with a fake clock: never). Look again before sleeping on it.
-            if (time.GetUtcNow() < due)
-            {
-                await Task.WhenAny(delay, changed);
-            }
-
-            await cts.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            hub.WaitForChangeAsync(seen, stopWaiting.Token).ContinueWith(
+                static (_, state) => ((ManualResetEventSlim)state!).Set(), wake, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            using var timer = time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), wake, wait, Timeout.InfiniteTimeSpan);
+            wake.Wait(wait, cancellationToken);
+            stopWaiting.Cancel();
         }
     }
 

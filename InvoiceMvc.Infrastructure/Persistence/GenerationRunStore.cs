@@ -217,28 +217,31 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
     /// parties' names and keeps the per-party and per-run rollups, see the Parties migration), queue
     /// the wake-up, commit.
     /// </summary>
+    /// <remarks>
+    /// Blocking I/O on purpose: the job calls it from its own thread, so a tick never waits for a
+    /// thread-pool thread (docs/decisions/020-generation-thread.md).
+    /// </remarks>
     /// <returns>The invoice, or null when the run is no longer running (stopped, completed or gone).</returns>
-    public async Task<ProducedInvoice?> AdvanceAsync(
-        NpgsqlConnection connection, long runId, InvoiceDraft draft, decimal vatRate, int paymentTermsDays, CancellationToken cancellationToken)
+    public ProducedInvoice? Advance(NpgsqlConnection connection, long runId, InvoiceDraft draft, decimal vatRate, int paymentTermsDays)
     {
         var now = time.GetUtcNow();
         var dueDate = DateOnly.FromDateTime(now.UtcDateTime).AddDays(paymentTermsDays);
         var amounts = VatCalculator.Compute(draft.Subtotal, vatRate);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        using var tx = connection.BeginTransaction();
 
         LiveState state;
-        await using (var advance = new NpgsqlCommand(AdvanceSql, connection, tx))
+        using (var advance = new NpgsqlCommand(AdvanceSql, connection, tx))
         {
             advance.Parameters.AddWithValue("run", runId);
             advance.Parameters.AddWithValue("running", (short)RunStatus.Running);
             advance.Parameters.AddWithValue("completed", (short)RunStatus.Completed);
             advance.Parameters.AddWithValue("total", amounts.Total);
             advance.Parameters.AddWithValue("vat", amounts.Vat);
-            await using var r = await advance.ExecuteReaderAsync(cancellationToken);
-            if (!await r.ReadAsync(cancellationToken))
+            using var r = advance.ExecuteReader();
+            if (!r.Read())
             {
-                await r.DisposeAsync();
-                await tx.RollbackAsync(cancellationToken);
+                r.Dispose();
+                tx.Rollback();
                 return null;
             }
 
@@ -249,7 +252,7 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
         var sequence = state.Run!.Produced;
         DateTimeOffset createdAt;
         string sellerName, buyerName;
-        await using (var insert = new NpgsqlCommand(InsertInvoiceSql, connection, tx))
+        using (var insert = new NpgsqlCommand(InsertInvoiceSql, connection, tx))
         {
             insert.Parameters.AddWithValue("id", id);
             insert.Parameters.AddWithValue("number", InvoiceNumber.Format(id));
@@ -268,15 +271,15 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
             insert.Parameters.AddWithValue("quantities", draft.Lines.Select(l => l.Quantity).ToArray());
             insert.Parameters.AddWithValue("unit_prices", draft.Lines.Select(l => l.UnitPrice).ToArray());
             insert.Parameters.AddWithValue("amounts", draft.Lines.Select(l => l.Amount).ToArray());
-            await using var r = await insert.ExecuteReaderAsync(cancellationToken);
-            await r.ReadAsync(cancellationToken);
+            using var r = insert.ExecuteReader();
+            r.Read();
             createdAt = r.GetFieldValue<DateTimeOffset>(0);
             sellerName = r.GetString(1);
             buyerName = r.GetString(2);
         }
 
-        await LiveStateChannel.NotifyAsync(connection, tx, state, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+        LiveStateChannel.Notify(connection, tx, state);
+        tx.Commit();
 
         var invoice = new Invoice
         {

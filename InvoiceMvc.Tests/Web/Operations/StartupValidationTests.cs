@@ -19,6 +19,8 @@ public sealed class StartupValidationTests
     [InlineData("Reminders:IntervalDays", "0")]
     [InlineData("Reminders:Cron", "every day")]
     [InlineData("Simulation:PaymentsPerSecond", "51")]
+    [InlineData("Hangfire:Queues", "generation,reports")]
+    [InlineData("Hangfire:Queues", " , ")]
     public async Task AnInvalidSetting_FailsStartUp_NamingTheKey(string key, string value)
     {
         await using var db = await TestDatabase.CreateAsync();
