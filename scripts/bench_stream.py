@@ -142,7 +142,7 @@ def write_doc(results):
         rss = lambda r: (r["server_rss_kb_end"] - r["server_rss_kb_before"]) / max(1, r["viewers"])
         lines.append(f"| {n:,} | {p['rows_per_viewer_mean']:.2f} ({p['rows_per_viewer_p1']:.2f}) | {b['rows_per_viewer_mean']:.2f} ({b['rows_per_viewer_p1']:.2f}) | "
                      f"{per_1000(p):.3f} / {per_1000(b):.3f} ({per_1000(p) / per_1000(b):.1f}x) | {rss(p):.0f} / {rss(b):.0f} KB | "
-                     f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} | {made} in {WARMUP + live['window_seconds'] + live['connect_seconds']:.0f} s, {dev} ms |")
+                     f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} | {made} in {WARMUP + live['window_seconds'] + live['connect_seconds']:.0f} s, {dev} |")
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     with open(path) as f:
         doc = f.read()

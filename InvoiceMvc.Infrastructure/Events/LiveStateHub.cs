@@ -4,9 +4,9 @@ namespace InvoiceMvc.Infrastructure.Events;
 /// This process's view of the latest <see cref="LiveState"/>. One way in: only
 /// <see cref="PostgresEventListener"/> publishes (each NOTIFY, and its reads after a reconnect or
 /// while polling), so every process sees the same committed states in the same order. Waiters (SSE
-/// streams, the generation job's stop check) get woken on every change; a waiter costs one shared
-/// Task, not a queue of its own. Beside the state it keeps a short log of the invoices that changed
-/// after they were issued (payments, voids: <see cref="InvoiceChangedChannel"/>), numbered in the order
+/// streams, the generation job's stop check) get woken on every change: a dashboard stream through
+/// its reusable <see cref="LiveStateWaiter"/> on the hub's list, others through one shared Task.
+/// Beside the state it keeps a short log of the invoices that changed after they were issued (payments, voids: <see cref="InvoiceChangedChannel"/>), numbered in the order
 /// this process heard them, so each stream re-sends the rows it already showed once per change.
 /// </summary>
 public sealed class LiveStateHub
@@ -22,6 +22,8 @@ public sealed class LiveStateHub
     private bool _databaseReachable = true;
     private long _version;
     private TaskCompletionSource _changed = NewSignal();
+    private LiveStateWaiter? _waiters;
+    private int _waiterCount;
 
     public LiveState Current
     {
@@ -55,6 +57,7 @@ public sealed class LiveStateHub
     internal bool Publish(LiveState state)
     {
         TaskCompletionSource toRelease;
+        (LiveStateWaiter[] Array, int Count) waiters;
         lock (_gate)
         {
             if (!IsNewer(state, _current))
@@ -66,9 +69,10 @@ public sealed class LiveStateHub
             _version++;
             toRelease = _changed;
             _changed = NewSignal();
+            waiters = TakeWaiters();
         }
 
-        toRelease.TrySetResult();
+        Release(toRelease, waiters);
         _ready.TrySetResult();
         return true;
     }
@@ -77,6 +81,7 @@ public sealed class LiveStateHub
     internal void PublishInvoiceChanged(long invoiceId)
     {
         TaskCompletionSource toRelease;
+        (LiveStateWaiter[] Array, int Count) waiters;
         lock (_gate)
         {
             _changeLog[_changeCount % ChangeLogCapacity] = invoiceId;
@@ -84,9 +89,10 @@ public sealed class LiveStateHub
             _version++;
             toRelease = _changed;
             _changed = NewSignal();
+            waiters = TakeWaiters();
         }
 
-        toRelease.TrySetResult();
+        Release(toRelease, waiters);
     }
 
     /// <summary>
@@ -112,6 +118,7 @@ public sealed class LiveStateHub
     internal bool SetDatabaseReachable(bool reachable)
     {
         TaskCompletionSource toRelease;
+        (LiveStateWaiter[] Array, int Count) waiters;
         lock (_gate)
         {
             if (_databaseReachable == reachable)
@@ -123,9 +130,10 @@ public sealed class LiveStateHub
             _version++;
             toRelease = _changed;
             _changed = NewSignal();
+            waiters = TakeWaiters();
         }
 
-        toRelease.TrySetResult();
+        Release(toRelease, waiters);
         return true;
     }
 
@@ -144,6 +152,89 @@ public sealed class LiveStateHub
         }
 
         return signal.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>How many <see cref="LiveStateWaiter"/>s the next change wakes.</summary>
+    internal int WaiterCount
+    {
+        get { lock (_gate) { return _waiterCount; } }
+    }
+
+    /// <summary>Adds <paramref name="waiter"/> to those the next change wakes; false when the version already moved past <paramref name="seenVersion"/>.</summary>
+    internal bool Enlist(LiveStateWaiter waiter, long seenVersion)
+    {
+        lock (_gate)
+        {
+            if (_version != seenVersion)
+            {
+                return false;
+            }
+
+            if (!waiter.Enlisted)
+            {
+                waiter.Enlisted = true;
+                waiter.Previous = null;
+                waiter.Next = _waiters;
+                _waiters?.Previous = waiter;
+                _waiters = waiter;
+                _waiterCount++;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Takes <paramref name="waiter"/> off the list, if it is on it.</summary>
+    internal void Withdraw(LiveStateWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (!waiter.Enlisted)
+            {
+                return;
+            }
+
+            waiter.Enlisted = false;
+            waiter.Previous?.Next = waiter.Next;
+            waiter.Next?.Previous = waiter.Previous;
+            if (_waiters == waiter)
+            {
+                _waiters = waiter.Next;
+            }
+
+            waiter.Previous = waiter.Next = null;
+            _waiterCount--;
+        }
+    }
+
+    // Under the lock: empties the list into a pooled array, woken outside the lock by Release.
+    private (LiveStateWaiter[] Array, int Count) TakeWaiters()
+    {
+        var taken = System.Buffers.ArrayPool<LiveStateWaiter>.Shared.Rent(Math.Max(1, _waiterCount));
+        var count = 0;
+        for (var w = _waiters; w is not null;)
+        {
+            var next = w.Next;
+            w.Enlisted = false;
+            w.Previous = w.Next = null;
+            taken[count++] = w;
+            w = next;
+        }
+
+        _waiters = null;
+        _waiterCount = 0;
+        return (taken, count);
+    }
+
+    private static void Release(TaskCompletionSource signal, (LiveStateWaiter[] Array, int Count) waiters)
+    {
+        signal.TrySetResult();
+        for (var i = 0; i < waiters.Count; i++)
+        {
+            waiters.Array[i].Wake();
+        }
+
+        System.Buffers.ArrayPool<LiveStateWaiter>.Shared.Return(waiters.Array, clearArray: true);
     }
 
     private static bool IsNewer(LiveState candidate, LiveState current)

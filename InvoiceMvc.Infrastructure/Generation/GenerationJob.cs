@@ -63,12 +63,8 @@ public sealed class GenerationJob(
             // The parties first (a process's first run makes and stores them): the schedule starts once
             // the job can produce, or its first tick would be late by that work.
             var pool = await parties.GetAsync(cancellationToken);
-            // Anchored so that the next tick is due now: a fresh run starts at once, and a resumed run
-            // keeps its own pace instead of bursting out the ticks it missed while nobody ran it.
-            var schedule = new GenerationSchedule(
-                GenerationSchedule.AnchorForResume(time.GetUtcNow(), run.Produced, run.RatePerSecond), run.RatePerSecond, run.Target);
             logger.LogInformation("Producing run {RunId} from {Produced} to {Target} at {Rate}/s", runId, run.Produced, run.Target, run.RatePerSecond);
-            await ProduceAsync(connection, run, pool, schedule, cancellationToken);
+            await ProduceAsync(connection, run, pool, cancellationToken);
             var final = await runs.LoadAsync(runId, CancellationToken.None);
             logger.LogInformation("Run {RunId} ended {Status} with {Produced} of {Target} invoices", runId, final?.Status, final?.Produced, final?.Target);
         }
@@ -85,7 +81,7 @@ public sealed class GenerationJob(
         }
     }
 
-    private async Task ProduceAsync(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, GenerationSchedule schedule, CancellationToken cancellationToken)
+    private async Task ProduceAsync(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, CancellationToken cancellationToken)
     {
         // The ticks run on a thread of their own with blocking I/O: however many viewers keep the
         // thread pool's queue long, no tick waits in it (docs/decisions/020-generation-thread.md).
@@ -94,7 +90,7 @@ public sealed class GenerationJob(
         {
             try
             {
-                done.SetResult(ProduceTicks(connection, run, pool, schedule, cancellationToken));
+                done.SetResult(ProduceTicks(connection, run, pool, cancellationToken));
             }
             catch (Exception ex)
             {
@@ -118,12 +114,21 @@ public sealed class GenerationJob(
     }
 
     /// <returns>Null when the run reached its target or was seen to end; the refusal when PostgreSQL refused an invoice.</returns>
-    private PostgresException? ProduceTicks(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, GenerationSchedule schedule, CancellationToken cancellationToken)
+    private PostgresException? ProduceTicks(NpgsqlConnection connection, GenerationRun run, PartyPoolSnapshot pool, CancellationToken cancellationToken)
     {
         var produced = run.Produced;
         var vatRate = invoicing.Value.VatRate;
         var paymentTermsDays = invoicing.Value.PaymentTermsDays;
         using var wake = new ManualResetEventSlim();
+        // Each invoice is drawn before its tick is due, so a tick only writes; and the first tick's
+        // blocking round trip is made once before the schedule starts (its code runs for the first
+        // time in this process), or the first tick would be late by that.
+        var draft = faker.Next(pool);
+        GenerationRunStore.WarmUp(connection);
+        // Anchored so that the next tick is due now: a fresh run starts at once, and a resumed run
+        // keeps its own pace instead of bursting out the ticks it missed while nobody ran it.
+        var schedule = new GenerationSchedule(
+            GenerationSchedule.AnchorForResume(time.GetUtcNow(), run.Produced, run.RatePerSecond), run.RatePerSecond, run.Target);
         while (produced < run.Target)
         {
             var due = schedule.DueAt(produced);
@@ -136,7 +141,7 @@ public sealed class GenerationJob(
             try
             {
                 // Not cancellable: a tick either commits whole or not at all.
-                result = runs.Advance(connection, run.Id, faker.Next(pool), vatRate, paymentTermsDays);
+                result = runs.Advance(connection, run.Id, draft, vatRate, paymentTermsDays);
             }
             catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
             {
@@ -153,6 +158,7 @@ public sealed class GenerationJob(
             // Never awaited: a slow or frozen Redis must not delay the next tick. The hub hears of this
             // commit from its own NOTIFY, like every other process's hub.
             statsCache.Post(result.State.Stats);
+            draft = faker.Next(pool);
         }
 
         return null;

@@ -210,6 +210,18 @@ public sealed class GenerationRunStore(NpgsqlDataSource dataSource, TimeProvider
         return orphans;
     }
 
+    /// <summary>A rolled-back transaction with one query on <paramref name="connection"/>, with the blocking I/O <see cref="Advance"/> uses: its code's first run, before a schedule counts it.</summary>
+    public static void WarmUp(NpgsqlConnection connection)
+    {
+        using var tx = connection.BeginTransaction();
+        using (var cmd = new NpgsqlCommand("SELECT 1", connection, tx))
+        {
+            cmd.ExecuteScalar();
+        }
+
+        tx.Rollback();
+    }
+
     /// <summary>
     /// One tick in ONE transaction on <paramref name="connection"/> (the job's, which holds the run's
     /// advisory lock): re-check the run and advance it and the stats (one statement, under the run

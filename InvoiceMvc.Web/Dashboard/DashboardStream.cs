@@ -53,6 +53,7 @@ public sealed class DashboardStream(
         // Server shutdown ends the stream too: the browser reconnects (to another instance) where it left off.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         var ct = linked.Token;
+        using var waiter = new LiveStateWaiter(hub, time, ct);
         var viewer = new ViewerState(cursor, display.Value.RatePerSecond, formatter.Status, time.GetUtcNow());
         var changesSeen = hub.ChangeCount;
         List<(long Number, long InvoiceId)>? changes = null;
@@ -130,7 +131,7 @@ public sealed class DashboardStream(
                 var now = time.GetUtcNow();
                 if (end.WakeAt > now)
                 {
-                    await WaitAsync(seen, end.WakeAt - now, ct);
+                    await waiter.WaitAsync(seen, end.WakeAt - now);
                 }
             }
         }
@@ -182,17 +183,6 @@ public sealed class DashboardStream(
             logger.LogDebug(ex, "Summary unavailable: PostgreSQL unreachable");
             return null;
         }
-    }
-
-    private async Task WaitAsync(long seenVersion, TimeSpan delay, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var changed = hub.WaitForChangeAsync(seenVersion, cts.Token);
-        var timer = Task.Delay(delay, time, cts.Token);
-        await Task.WhenAny(changed, timer);
-        await cts.CancelAsync();
-        // Observe the loser's cancellation so it is not reported as unobserved.
-        await Task.WhenAll(changed, timer).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void RecordLatency(LiveState state, DateTimeOffset sentAt)

@@ -1,0 +1,79 @@
+using System.Threading.Tasks.Sources;
+
+namespace InvoiceMvc.Infrastructure.Events;
+
+/// <summary>
+/// One stream's wait, made once and reused for every wait of the stream: it completes at the hub's
+/// next change, when its own timer fires, or when the stream's token is cancelled, whichever comes
+/// first. A wait then costs no timer, token source or task of its own. With 10,000 viewers,
+/// allocating those for every wait was a large share of the stream's CPU and garbage (issue 11,
+/// docs/benchmarks.md).
+/// </summary>
+public sealed class LiveStateWaiter : IValueTaskSource, IDisposable
+{
+    private readonly LiveStateHub _hub;
+    private readonly ITimer _timer;
+    private readonly CancellationToken _cancellation;
+    private readonly CancellationTokenRegistration _registration;
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private int _pending;
+
+    public LiveStateWaiter(LiveStateHub hub, TimeProvider time, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(time);
+        _hub = hub;
+        _cancellation = cancellation;
+        _timer = time.CreateTimer(static s => ((LiveStateWaiter)s!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _registration = cancellation.UnsafeRegister(static s => ((LiveStateWaiter)s!).Wake(), this);
+    }
+
+    // The hub's list of waiting streams (guarded by the hub's lock).
+    internal LiveStateWaiter? Previous { get; set; }
+
+    internal LiveStateWaiter? Next { get; set; }
+
+    internal bool Enlisted { get; set; }
+
+    /// <summary>
+    /// Completes when the hub's version moves past <paramref name="seenVersion"/> (at once if it already
+    /// has), after <paramref name="delay"/>, or on cancellation; it never throws. One wait at a time.
+    /// </summary>
+    public ValueTask WaitAsync(long seenVersion, TimeSpan delay)
+    {
+        _core.Reset();
+        Volatile.Write(ref _pending, 1);
+        _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        if (!_hub.Enlist(this, seenVersion) || _cancellation.IsCancellationRequested)
+        {
+            Wake();
+        }
+
+        return new ValueTask(this, _core.Version);
+    }
+
+    /// <summary>Ends the current wait, if there is one (from the hub, the timer or the cancellation; a late second call does nothing).</summary>
+    internal void Wake()
+    {
+        if (Interlocked.Exchange(ref _pending, 0) == 1)
+        {
+            _hub.Withdraw(this);
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _core.SetResult(true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _timer.Dispose();
+        _hub.Withdraw(this);
+    }
+
+    void IValueTaskSource.GetResult(short token) => _core.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}
