@@ -2,7 +2,8 @@
 (every stream then sends a row every 500 ms) on the product and on the bare reference writer
 (tools/InvoiceMvc.StreamBench: pre-rendered ~150-byte frames at 2/s per connection); then N viewers
 watch a default-rate run (5/s) and each stats event's arrival is compared with its invoice's
-commit time. Servers pinned to core 0 (taskset; the product as scripts/run.sh starts it, a web process
+commit time, and beside it the bare writer's /live (the same rows plus a stats frame published 5/s
+to every stream, each carrying its publication time: the least any server does for that promise). Servers pinned to core 0 (taskset; the product as scripts/run.sh starts it, a web process
 and its reniced generator), the load client to core 1. Per case: rows/s per viewer
 (mean and 1st percentile), server CPU-seconds per 1,000 delivered rows (/proc), RSS per viewer,
 stats latency p50/p99, errors, and in the live case the invoices generated in the window and the
@@ -125,7 +126,10 @@ def main():
             token = client.token("/")
             client.post("/generation/stop", {"__RequestVerificationToken": token}, {"Accept": "application/json", "RequestVerificationToken": token})
             stop_app(app, generator)
-            results.append((n, product, reference, live, made, deviation))
+            log(f"{n:,} viewers, live: bare writer (stats published 5/s)")
+            bare_live = load(f"http://127.0.0.1:{BARE_PORT}/live", n, bare.pid)
+            log(f"  {json.dumps(bare_live)}")
+            results.append((n, product, reference, live, bare_live, made, deviation))
         bare.terminate(); bare.wait()
     finally:
         subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "down", NAME], capture_output=True)
@@ -136,13 +140,13 @@ def write_doc(results):
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores; servers on core 0 (the product as "
              f"scripts/run.sh starts it: a web process and its generator, reniced), the load client on core 1 (taskset); {WARMUP} s to settle, then a {WINDOW} s window.", "",
-             "| viewers | rows/s per viewer, product mean (p1) | bare mean (p1) | CPU-s per 1,000 rows, product / bare | RSS per viewer, product / bare | errors product / bare | live: stats p50 / p99 ms | live: invoices from START to the window's end (5/s), worst deviation, ticks over 50 ms |",
+             "| viewers | rows/s per viewer, product mean (p1) | bare mean (p1) | CPU-s per 1,000 rows, product / bare | RSS per viewer, product / bare | errors product / bare | live: stats p50 / p99 ms, product (bare) | live: invoices from START to the window's end (5/s), worst deviation, ticks over 50 ms |",
              "|---|---|---|---|---|---|---|---|"]
-    for n, p, b, live, made, dev in results:
+    for n, p, b, live, bare_live, made, dev in results:
         rss = lambda r: (r["server_rss_kb_end"] - r["server_rss_kb_before"]) / max(1, r["viewers"])
         lines.append(f"| {n:,} | {p['rows_per_viewer_mean']:.2f} ({p['rows_per_viewer_p1']:.2f}) | {b['rows_per_viewer_mean']:.2f} ({b['rows_per_viewer_p1']:.2f}) | "
                      f"{per_1000(p):.3f} / {per_1000(b):.3f} ({per_1000(p) / per_1000(b):.1f}x) | {rss(p):.0f} / {rss(b):.0f} KB | "
-                     f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} | {made} in {WARMUP + live['window_seconds'] + live['connect_seconds']:.0f} s, {dev} |")
+                     f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} ({bare_live['stats_latency_ms_p50']:.0f} / {bare_live['stats_latency_ms_p99']:.0f}) | {made} in {WARMUP + live['window_seconds'] + live['connect_seconds']:.0f} s, {dev} |")
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     with open(path) as f:
         doc = f.read()

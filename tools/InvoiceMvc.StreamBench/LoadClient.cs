@@ -9,7 +9,8 @@ namespace InvoiceMvc.StreamBench;
 /// N viewers on one URL: connect them (in batches, so the listen queue is not the thing measured),
 /// let them settle for the warm-up, then count each one's rows over the window and record each stats
 /// event's arrival. With a PostgreSQL connection string, each stats event's latency is its arrival minus
-/// the commit time of the invoice it counts up to (track_commit_timestamp; same machine, same clock). Writes the figures as JSON.
+/// the commit time of the invoice it counts up to (track_commit_timestamp; same machine, same clock); without one,
+/// its arrival minus the publication time the frame carries (the bare writer's /live). Writes the figures as JSON.
 /// </summary>
 public static class LoadClient
 {
@@ -56,7 +57,7 @@ public static class LoadClient
         await Task.WhenAll(running);
 
         var rates = all.Select(v => (v.RowsAtEnd - v.RowsAtStart) / seconds).Order().ToArray();
-        var latencies = postgres is null ? [] : await LatenciesAsync(all, postgres);
+        var latencies = postgres is null ? PublishedLatencies(all) : await LatenciesAsync(all, postgres);
         var figures = new Dictionary<string, object?>
         {
             ["viewers"] = viewers,
@@ -82,10 +83,18 @@ public static class LoadClient
         return 0;
     }
 
+    /// <summary>The bare writer's: each stats event's arrival minus the time its frame says it was published.</summary>
+    private static double[] PublishedLatencies(Viewer[] all) =>
+        FirstPerViewer(all).Where(s => s.PublishedAt > 0)
+            .Select(s => (s.At - s.PublishedAt) / (double)TimeSpan.TicksPerMillisecond).Order().ToArray();
+
+    // Only the first stats event naming an invoice counts for it (a later one is a refresh, not its delivery).
+    private static (long Id, long At, long PublishedAt)[] FirstPerViewer(Viewer[] all) =>
+        all.SelectMany(v => v.Stats.Where(s => s.Id > 0).GroupBy(s => s.Id).Select(g => g.First())).ToArray();
+
     private static async Task<double[]> LatenciesAsync(Viewer[] all, string postgres)
     {
-        // Only the first stats event naming an invoice counts for it (a later one is a refresh, not its delivery).
-        var firstPerViewer = all.SelectMany(v => v.Stats.Where(s => s.Id > 0).GroupBy(s => s.Id).Select(g => g.First())).ToArray();
+        var firstPerViewer = FirstPerViewer(all);
         if (firstPerViewer.Length == 0)
         {
             return [];

@@ -13,6 +13,7 @@ public sealed class Viewer
     private static readonly byte[] InvoiceEvent = "event: invoice\n"u8.ToArray();
     private static readonly byte[] StatsEvent = "event: stats\n"u8.ToArray();
     private static readonly byte[] LastInvoice = "data-last-invoice-id=\""u8.ToArray();
+    private static readonly byte[] PublishedAt = "data-published-at=\""u8.ToArray();
 
     private readonly byte[] _raw = new byte[16 * 1024];
     private byte[] _events = new byte[32 * 1024];
@@ -28,8 +29,11 @@ public sealed class Viewer
     public string? Error { get; private set; }
     public bool Recording { get; set; }
 
-    /// <summary>(newest invoice id counted, arrival UTC ticks) of each stats event while recording.</summary>
-    public List<(long Id, long At)> Stats { get; } = [];
+    /// <summary>
+    /// (newest invoice id counted, arrival UTC ticks, publication UTC ticks or 0) of each stats event while recording;
+    /// only the bare writer's frames say when they were published.
+    /// </summary>
+    public List<(long Id, long At, long PublishedAt)> Stats { get; } = [];
 
     public void MarkStart() => RowsAtStart = Rows;
 
@@ -173,15 +177,20 @@ public sealed class Viewer
             var at = block.IndexOf(LastInvoice);
             if (at >= 0)
             {
-                var digits = block[(at + LastInvoice.Length)..];
-                long id = 0;
-                for (var i = 0; i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9'; i++)
-                {
-                    id = (id * 10) + (digits[i] - '0');
-                }
-
-                Stats.Add((id, DateTime.UtcNow.Ticks));
+                Stats.Add((Number(block[(at + LastInvoice.Length)..]), DateTime.UtcNow.Ticks,
+                    block.IndexOf(PublishedAt) is >= 0 and var published ? Number(block[(published + PublishedAt.Length)..]) : 0));
             }
         }
+    }
+
+    private static long Number(ReadOnlySpan<byte> digits)
+    {
+        long n = 0;
+        for (var i = 0; i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9'; i++)
+        {
+            n = (n * 10) + (digits[i] - '0');
+        }
+
+        return n;
     }
 }
