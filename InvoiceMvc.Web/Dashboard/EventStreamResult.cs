@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,19 +31,8 @@ public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> fra
             // is not ready yet, so a viewer never waits for a frame that was already written.
             var body = response.BodyWriter;
             await using var frame = frames.GetAsyncEnumerator(aborted);
-            while (true)
+            while (await NextAsync(frame, body, aborted))
             {
-                var next = frame.MoveNextAsync();
-                if (!next.IsCompleted)
-                {
-                    await body.FlushAsync(aborted);
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
                 body.Write(frame.Current.Span);
             }
 
@@ -54,6 +45,41 @@ public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> fra
         catch (IOException) when (aborted.IsCancellationRequested)
         {
             // The viewer left mid-write.
+        }
+    }
+
+    // The stream's next step, the frames written so far flushed while it is not ready. A flush that fails
+    // (the viewer left) lets the step end before the failure leaves: disposing an async iterator mid-step
+    // throws NotSupportedException, which would turn a viewer leaving into a logged 500. The viewer's
+    // cancelled token ends the step at once.
+    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<ReadOnlyMemory<byte>> frame, PipeWriter body, CancellationToken aborted)
+    {
+        var step = frame.MoveNextAsync();
+        var failure = step.IsCompleted ? null : await FlushAsync(body, aborted);
+        bool more;
+        try
+        {
+            more = await step;
+        }
+        catch (OperationCanceledException) when (failure is not null)
+        {
+            more = false; // The step ended with the viewer.
+        }
+
+        failure?.Throw();
+        return more;
+    }
+
+    private static async ValueTask<ExceptionDispatchInfo?> FlushAsync(PipeWriter body, CancellationToken aborted)
+    {
+        try
+        {
+            await body.FlushAsync(aborted);
+            return null;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return ExceptionDispatchInfo.Capture(ex);
         }
     }
 }
