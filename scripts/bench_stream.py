@@ -89,8 +89,9 @@ def per_1000(r):
     return r["server_cpu_seconds"] / r["rows_delivered"] * 1000 if r["rows_delivered"] else float("nan")
 
 
-def main():
-    counts = [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]
+def prepare():
+    """The servers' PostgreSQL and Redis, both projects built, the schema, and the backlog: 3,000 invoices
+    made by the product itself (500/s for 6 s). Returns the load client's connection string."""
     # Every viewer is a socket on both sides: the client and the servers inherit this limit.
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -98,15 +99,19 @@ def main():
     for project in ["InvoiceMvc.Web/InvoiceMvc.Web.csproj", "tools/InvoiceMvc.StreamBench/InvoiceMvc.StreamBench.csproj"]:
         subprocess.run(["dotnet", "build", os.path.join(ROOT, project), "-c", "Release", "-nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["dotnet", bx.DLL, "--migrate"], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=app_env(5, 300), check=True, stdout=subprocess.DEVNULL)
-    pg = f"Host=127.0.0.1;Port={PG_PORT};Database=invoicemvc;Username=invoicemvc;Password={bx.secret('invoicemvc.password')}"
+    if int(bx.psql("SELECT count(*) FROM invoices")) < 3000:
+        app, generator, client = start_app(500, 6)
+        client.start_run()
+        wait_run_done(120)
+        stop_app(app, generator)
+    return f"Host=127.0.0.1;Port={PG_PORT};Database=invoicemvc;Username=invoicemvc;Password={bx.secret('invoicemvc.password')}"
+
+
+def main():
+    counts = [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]
+    pg = prepare()
     results = []
     try:
-        # The backlog: 3,000 invoices made by the product itself (500/s for 6 s).
-        if int(bx.psql("SELECT count(*) FROM invoices")) < 3000:
-            app, generator, client = start_app(500, 6)
-            client.start_run()
-            wait_run_done(120)
-            stop_app(app, generator)
         bare = subprocess.Popen(["taskset", "-c", "0", "dotnet", TOOL, "bare", "--port", BARE_PORT], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         for n in counts:
             app, generator, client = start_app(5, WINDOW + WARMUP + 60)
