@@ -28,7 +28,10 @@ public sealed class GenerationQueueTests
             c => c.GetProperty("description").GetString()!.Contains("no live server takes the generation queue", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20), "ready says no server takes the generation queue");
         Assert.Equal("Degraded", degraded.GetProperty("status").GetString());
-        var servers = webApp.Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers();
+        // "No server takes the generation queue" holds before the web's own server has announced itself too.
+        var monitoring = webApp.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var servers = await Eventually.ValueAsync(() => Task.FromResult(monitoring.Servers()), s => s.Count > 0,
+            TimeSpan.FromSeconds(20), "the web process's Hangfire server announced itself");
         Assert.Equal(["default"], Assert.Single(servers).Queues);
 
         long runId;
