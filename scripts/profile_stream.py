@@ -37,6 +37,18 @@ def types_in(path):
     return types
 
 
+OWNER = re.compile(r"(Microsoft\.AspNetCore\.\w+|Microsoft\.Extensions\.\w+|InvoiceMvc\.\w+\.\w+|System\.Diagnostics|System\.IO\.Pipelines|System\.Net\.Sockets|Prometheus)")
+
+
+def by_owner(grown):
+    """The growth summed by the namespace that owns each type (the rest by type): the split in docs/benchmarks.md."""
+    owners = {}
+    for t, (b, _) in grown.items():
+        key = m[1] if (m := OWNER.search(t)) else t
+        owners[key] = owners.get(key, 0) + b
+    return owners
+
+
 def rss_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
@@ -68,6 +80,9 @@ def profile(label, url, pid, n):
            f"heap grew {total / n / 1024:.1f} KB per viewer")
     for t, (b, c) in sorted(grown.items(), key=lambda kv: -kv[1][0])[:30]:
         print(f"    {b / n:8.0f} B {c / n:6.2f} obj  {t}", flush=True)
+    print("  by owner:")
+    for owner, b in sorted(by_owner(grown).items(), key=lambda kv: -kv[1])[:20]:
+        print(f"    {b / n:8.0f} B  {owner}", flush=True)
 
 
 def main():
@@ -82,7 +97,11 @@ def main():
             bs.stop_app(app, generator)
         bare = subprocess.Popen(["taskset", "-c", "0", "dotnet", bs.TOOL, "bare", "--port", bs.BARE_PORT], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         try:
-            time.sleep(3)
+            deadline = time.time() + 30
+            while subprocess.run(["curl", "-s", "-o", "/dev/null", "-m", "1", f"http://127.0.0.1:{bs.BARE_PORT}/"]).returncode == 7:  # 7: refused, not up yet
+                if time.time() > deadline or bare.poll() is not None:
+                    sys.exit("the bare writer did not start")
+                time.sleep(0.2)
             profile("bare", f"http://127.0.0.1:{bs.BARE_PORT}/events", bare.pid, n)
         finally:
             bare.terminate()
