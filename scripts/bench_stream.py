@@ -8,7 +8,7 @@ and its reniced generator), the load client to core 1. Per case: rows/s per view
 (mean and 1st percentile), server CPU-seconds per 1,000 delivered rows (/proc), RSS per viewer,
 stats latency p50/p99, errors, and in the live case the invoices generated in the window and the
 run's worst deviation from its drift-free schedule. Written to docs/benchmarks.md."""
-import datetime, json, os, resource, subprocess, sys, time
+import datetime, json, os, re, resource, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_explorer as bx  # its HTTP client (sign-in, START) and psql helper, pointed at this benchmark's servers below
 
@@ -41,8 +41,7 @@ def start_app(rate, seconds):
     generator = subprocess.Popen(["nice", "-n", "-10", "taskset", "-c", "0", "dotnet", bx.DLL], cwd=os.path.join(ROOT, "InvoiceMvc.Web"),
                                  env=dict(env, Hangfire__Queues="generation", ASPNETCORE_URLS=GENERATOR_URL),
                                  stdout=open(os.path.join(DATA, "generator.log"), "ab"), stderr=subprocess.STDOUT)
-    app = subprocess.Popen(["taskset", "-c", "0", "dotnet", bx.DLL], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=dict(env, Hangfire__Queues="default"),
-                           stdout=open(os.path.join(DATA, "app.log"), "ab"), stderr=subprocess.STDOUT)
+    app = start_web(env)
     client = bx.Client()
     deadline = time.time() + 120
     # Ready (200) once both Hangfire servers beat; the generation queue's must be among them.
@@ -51,6 +50,24 @@ def start_app(rate, seconds):
             sys.exit("the app did not start")
         time.sleep(0.5)
     return app, generator, client
+
+
+def start_web(env):
+    """The web process alone (the default queue: no generation), on core 0."""
+    return subprocess.Popen(["taskset", "-c", "0", "dotnet", bx.DLL], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=dict(env, Hangfire__Queues="default"),
+                            stdout=open(os.path.join(DATA, "app.log"), "ab"), stderr=subprocess.STDOUT)
+
+
+def viewers(url):
+    """Established connections on the server's port: the viewers it holds."""
+    port = re.search(r":(\d+)/", url)[1]
+    out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True).stdout
+    return len(out.splitlines())
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
 
 def stop_app(app, generator):

@@ -49,29 +49,17 @@ def by_owner(grown):
     return owners
 
 
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-
-
-def viewers(url):
-    """Established connections on the server's port: the viewers it holds."""
-    port = re.search(r":(\d+)/", url)[1]
-    out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True).stdout
-    return len(out.splitlines())
-
-
 def profile(label, url, pid, n):
-    rss_before, before = rss_kb(pid), heap(pid, f"{label}-0")
+    rss_before, before = bs.rss_kb(pid), heap(pid, f"{label}-0")
     client = subprocess.Popen(["taskset", "-c", "1", "dotnet", bs.TOOL, "load", "--url", url, "--viewers", str(n), "--warmup", "5",
                                "--seconds", "60", "--out", os.path.join(bs.DATA, f"{label}-profile.json")], stdout=subprocess.DEVNULL)
     deadline = time.time() + 120
-    while viewers(url) < n:
+    while bs.viewers(url) < n:
         if time.time() > deadline:
-            sys.exit(f"{label}: {viewers(url)} of {n} viewers connected")
+            sys.exit(f"{label}: {bs.viewers(url)} of {n} viewers connected")
         time.sleep(1)
     time.sleep(15)  # every stream past its first frames, the heap at its working size
-    rss_after, after = rss_kb(pid), heap(pid, f"{label}-{n}")  # RSS first: the snapshot forces a full GC
+    rss_after, after = bs.rss_kb(pid), heap(pid, f"{label}-{n}")  # RSS first: the snapshot forces a full GC
     client.terminate()
     client.wait()
     grown = {t: (after[t][0] - before.get(t, (0, 0))[0], after[t][1] - before.get(t, (0, 0))[1]) for t in after}

@@ -2,6 +2,7 @@ using System.Globalization;
 using InvoiceMvc.StreamBench;
 
 // bare --port P                       : the reference writer (pre-rendered ~150-byte frames at 2/s per connection)
+// storm --url U --viewers N --seconds S --out F : N viewers that reconnect as browsers do, for S seconds; how they came back to F (JSON)
 // load --url U --viewers N --seconds S --warmup W --out F [--pg CS] [--pid P] : N raw SSE viewers; their figures to F (JSON)
 return args.FirstOrDefault() switch
 {
@@ -13,6 +14,10 @@ return args.FirstOrDefault() switch
         Option(args, "--out", "stream-bench.json"),
         args.Contains("--pg") ? Option(args, "--pg", "") : null,
         args.Contains("--pid") ? int.Parse(Option(args, "--pid", "0"), CultureInfo.InvariantCulture) : null),
+    "storm" => await StormClient.RunAsync(new Uri(Option(args, "--url", "http://127.0.0.1:5600/events?after=0")),
+        int.Parse(Option(args, "--viewers", "1000"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(Option(args, "--seconds", "120"), CultureInfo.InvariantCulture)),
+        Option(args, "--out", "storm.json")),
     _ => Usage(),
 };
 
@@ -24,6 +29,6 @@ static string Option(string[] args, string name, string fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bare --port P | load --url U --viewers N --warmup W --seconds S --out F");
+    Console.Error.WriteLine("usage: bare --port P | load --url U --viewers N --warmup W --seconds S --out F | storm --url U --viewers N --seconds S --out F");
     return 2;
 }

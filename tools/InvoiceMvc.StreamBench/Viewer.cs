@@ -14,6 +14,8 @@ public sealed class Viewer
     private static readonly byte[] StatsEvent = "event: stats\n"u8.ToArray();
     private static readonly byte[] LastInvoice = "data-last-invoice-id=\""u8.ToArray();
     private static readonly byte[] PublishedAt = "data-published-at=\""u8.ToArray();
+    private static readonly byte[] EventId = "\nid: "u8.ToArray();
+    private static readonly byte[] RetryField = "retry: "u8.ToArray();
 
     private readonly byte[] _raw = new byte[16 * 1024];
     private byte[] _events = new byte[32 * 1024];
@@ -29,6 +31,23 @@ public sealed class Viewer
     public string? Error { get; private set; }
     public bool Recording { get; set; }
 
+    /// <summary>The id of the last invoice row: sent back as Last-Event-ID when the viewer reconnects, as EventSource does.</summary>
+    public long LastId { get; private set; }
+
+    /// <summary>Rows whose id was not the one after <see cref="LastId"/>: a row lost (higher) or repeated (not higher).</summary>
+    public int Lost { get; private set; }
+
+    public int Repeated { get; private set; }
+
+    /// <summary>The reconnection delay the stream asked for (its retry field); EventSource's default until it does.</summary>
+    public int RetryMs { get; private set; } = 3000;
+
+    /// <summary>A refused stream's Retry-After header, in seconds.</summary>
+    public int? RetryAfterSeconds { get; private set; }
+
+    /// <summary>When the current connection's first row arrived (Unix milliseconds), 0 before it.</summary>
+    public long FirstRowAtMs { get; private set; }
+
     /// <summary>
     /// (newest invoice id counted, arrival UTC ticks, publication UTC ticks or 0) of each stats event while recording;
     /// only the bare writer's frames say when they were published.
@@ -39,13 +58,22 @@ public sealed class Viewer
 
     public void MarkEnd() => RowsAtEnd = Rows;
 
+    /// <summary>One connection, read until it ends or <paramref name="ct"/> is cancelled; a reconnecting viewer calls it again.</summary>
     public async Task RunAsync(Uri url, CancellationToken ct)
     {
+        _headersDone = _chunked = false;
+        _chunkLeft = -1;
+        _line.Clear();
+        _eventsLength = 0;
+        Status = 0;
+        Error = null;
+        RetryAfterSeconds = null;
+        FirstRowAtMs = 0;
         try
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(url.Host, url.Port, ct);
-            var request = Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+            var request = Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n{(LastId > 0 ? $"Last-Event-ID: {LastId}\r\n" : "")}\r\n");
             await socket.SendAsync(request, SocketFlags.None, ct);
             while (!ct.IsCancellationRequested)
             {
@@ -83,6 +111,11 @@ public sealed class Viewer
                     var head = Encoding.ASCII.GetString(_line.ToArray());
                     Status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
                     _chunked = head.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
+                    var retryAfter = head.IndexOf("\r\nretry-after: ", StringComparison.OrdinalIgnoreCase);
+                    if (retryAfter >= 0)
+                    {
+                        RetryAfterSeconds = (int)Number(Encoding.ASCII.GetBytes(head[(retryAfter + 15)..]));
+                    }
                     _headersDone = true;
                     _line.Clear();
                 }
@@ -171,6 +204,32 @@ public sealed class Viewer
         if (block.StartsWith(InvoiceEvent))
         {
             Rows++;
+            if (FirstRowAtMs == 0)
+            {
+                FirstRowAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            }
+
+            if (block.IndexOf(EventId) is >= 0 and var at)
+            {
+                var id = Number(block[(at + EventId.Length)..]);
+                if (LastId > 0 && id != LastId + 1)
+                {
+                    if (id > LastId)
+                    {
+                        Lost++;
+                    }
+                    else
+                    {
+                        Repeated++;
+                    }
+                }
+
+                LastId = Math.Max(LastId, id);
+            }
+        }
+        else if (block.StartsWith(RetryField))
+        {
+            RetryMs = (int)Number(block[RetryField.Length..]);
         }
         else if (Recording && block.StartsWith(StatsEvent))
         {
