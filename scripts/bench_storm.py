@@ -6,7 +6,7 @@ drawn per stream) or the Retry-After of a 503, and reconnects with Last-Event-ID
 after the restart each viewer's stream delivered a row again, every connection attempt's outcome,
 viewers that lost or saw a row twice, the restarted process's errors, RSS and CPU. Written to
 docs/benchmarks.md.
-    python3 scripts/bench_storm.py [viewers]      (default 10000)"""
+    bash scripts/bench-storm.sh [viewers]      (default 10000)"""
 import datetime, json, os, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_stream as bs
@@ -109,7 +109,7 @@ def write_doc(r):
         doc = f.read()
     begin, end = "<!-- storm:results:begin -->", "<!-- storm:results:end -->"
     block = begin + "\n" + "\n".join(lines) + "\n" + end
-    doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):] if begin in doc else doc + "\n## A reconnect storm (scripts/bench_storm.py)\n" + block + "\n"
+    doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):] if begin in doc else doc + "\n## A reconnect storm (scripts/bench-storm.sh)\n" + block + "\n"
     with open(path, "w") as f:
         f.write(doc)
     bs.log(f"written to {path}")
