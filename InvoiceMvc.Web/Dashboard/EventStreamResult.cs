@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +52,9 @@ public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> fra
     // The stream's next step, the frames written so far flushed while it is not ready. A flush that fails
     // (the viewer left) lets the step end before the failure leaves: disposing an async iterator mid-step
     // throws NotSupportedException, which would turn a viewer leaving into a logged 500. The viewer's
-    // cancelled token ends the step at once.
+    // cancelled token ends the step at once. Pooled: every viewer suspends here on every wait, and with
+    // 10,000 viewers a fresh state-machine box per wait was garbage at 20,000 boxes a second.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> NextAsync(IAsyncEnumerator<ReadOnlyMemory<byte>> frame, PipeWriter body, CancellationToken aborted)
     {
         var step = frame.MoveNextAsync();
