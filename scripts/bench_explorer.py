@@ -405,18 +405,24 @@ def write_doc(rows, exported, deviation, warm_deviation):
     lines += [
               f"Generation with the table at {N:,}: a 5/s x 60 s run's worst deviation from its drift-free schedule {deviation} ms "
               f"after the reads above; {warm_deviation} ms with the invoices' indexes in shared buffers (pg_prewarm)."]
+    write_results("explorer", "Explorer at scale (scripts/bench-explorer.sh)", lines)
+
+
+def write_results(name, heading, lines):
+    """Replaces the block between <!-- NAME:results:begin/end --> in docs/benchmarks.md with LINES
+    (appended under HEADING the first time): the one place every benchmark writes its figures."""
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     with open(path) as f:
         doc = f.read()
-    begin, end = "<!-- explorer:results:begin -->", "<!-- explorer:results:end -->"
+    begin, end = f"<!-- {name}:results:begin -->", f"<!-- {name}:results:end -->"
     block = begin + "\n" + "\n".join(lines) + "\n" + end
     if begin in doc:
         doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
     else:
-        doc += "\n## Explorer at scale (scripts/bench-explorer.sh)\n" + block + "\n"
+        doc += f"\n## {heading}\n" + block + "\n"
     with open(path, "w") as f:
         f.write(doc)
-    log(f"written to {path}")
+    print(f"written to {path}", flush=True)
 
 
 if __name__ == "__main__":

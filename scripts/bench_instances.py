@@ -237,16 +237,7 @@ def write_doc(spread, number, produced_at_kill, on_victim, produced, count, gap,
              f"| viewers whose last stats show PostgreSQL's total | {same_totals} of {VIEWERS} |",
              f"| viewers moved to another instance | {len(moved)}; without their stream p50 {statistics.median(gaps) if gaps else 0:.1f} s, max {gaps[-1] if gaps else 0:.1f} s |",
              f"| refused reconnections | {', '.join(errors) or 'none'} |"]
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    doc = open(path).read()
-    begin, end = "<!-- instances:results:begin -->", "<!-- instances:results:end -->"
-    block = begin + "\n" + "\n".join(lines) + "\n" + end
-    if begin in doc:
-        doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
-    else:
-        doc += "\n## Three instances behind nginx, one killed mid-run (scripts/bench-instances.sh)\n" + block + "\n"
-    open(path, "w").write(doc)
-    log(f"written to {path}")
+    bench_explorer.write_results("instances", "Three instances behind nginx, one killed mid-run (scripts/bench-instances.sh)", lines)
 
 
 if __name__ == "__main__":

@@ -104,15 +104,7 @@ def write_doc(r):
              f"| connection attempts by outcome | {outcomes} |",
              f"| the restarted process | {'up' if r['alive'] else 'DIED'}, {r['rss_mb']:.0f} MB RSS, {r['cpu_s']:.0f} CPU-s; log lines {levels}"
              f"{'; first error: ' + r['first_error'] if r['first_error'] else ''} |"]
-    path = os.path.join(bs.ROOT, "docs", "benchmarks.md")
-    with open(path) as f:
-        doc = f.read()
-    begin, end = "<!-- storm:results:begin -->", "<!-- storm:results:end -->"
-    block = begin + "\n" + "\n".join(lines) + "\n" + end
-    doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):] if begin in doc else doc + "\n## A reconnect storm (scripts/bench-storm.sh)\n" + block + "\n"
-    with open(path, "w") as f:
-        f.write(doc)
-    bs.log(f"written to {path}")
+    bs.bx.write_results("storm", "A reconnect storm (scripts/bench-storm.sh)", lines)
 
 
 if __name__ == "__main__":

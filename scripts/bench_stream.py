@@ -171,15 +171,7 @@ def write_doc(results):
                      f"{per_1000(p):.3f} / {per_1000(b):.3f} ({per_1000(p) / per_1000(b):.1f}x) | {rss(p):.0f} / {rss(b):.0f} KB | "
                      f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | "
                      f"{per_1000(live):.3f} / {per_1000(bare_live):.3f} ({per_1000(live) / per_1000(bare_live):.1f}x) | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} ({bare_live['stats_latency_ms_p50']:.0f} / {bare_live['stats_latency_ms_p99']:.0f}) | {made} in {WARMUP + live['window_seconds'] + live['connect_seconds']:.0f} s, {dev} |")
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    with open(path) as f:
-        doc = f.read()
-    begin, end = "<!-- stream:results:begin -->", "<!-- stream:results:end -->"
-    block = begin + "\n" + "\n".join(lines) + "\n" + end
-    doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):] if begin in doc else doc + "\n## The stream at scale (scripts/bench-stream.sh)\n" + block + "\n"
-    with open(path, "w") as f:
-        f.write(doc)
-    log(f"written to {path}")
+    bx.write_results("stream", "The stream at scale (scripts/bench-stream.sh)", lines)
 
 
 if __name__ == "__main__":
