@@ -62,6 +62,9 @@ public sealed class LiveStateHub
         {
             if (!IsNewer(state, _current))
             {
+                // Still the database's state: on an empty database the first read equals Empty, and the
+                // hub is ready all the same (else every page would wait out Cursors' timeout until the first invoice).
+                _ready.TrySetResult();
                 return false;
             }
 

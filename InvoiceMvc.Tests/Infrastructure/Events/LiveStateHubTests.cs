@@ -32,6 +32,17 @@ public sealed class LiveStateHubTests
     }
 
     [Fact]
+    public void TheFirstStateOfAnEmptyDatabase_MakesTheHubReady_ThoughItEqualsEmpty()
+    {
+        var hub = new LiveStateHub();
+        Assert.False(hub.Ready.IsCompleted);
+
+        Assert.False(hub.Publish(LiveState.Empty)); // not newer: nothing to wake
+        Assert.True(hub.Ready.IsCompletedSuccessfully);
+        Assert.Equal(0, hub.Version);
+    }
+
+    [Fact]
     public void AStreamFurtherBehindThanTheLog_GetsTheNewestChangesOnly()
     {
         var hub = new LiveStateHub();
