@@ -120,11 +120,11 @@ public sealed class GenerationJob(
         var vatRate = invoicing.Value.VatRate;
         var paymentTermsDays = invoicing.Value.PaymentTermsDays;
         using var wake = new ManualResetEventSlim();
-        // Each invoice is drawn before its tick is due, so a tick only writes; and the first tick's
-        // blocking round trip is made once before the schedule starts (its code runs for the first
-        // time in this process), or the first tick would be late by that.
+        // Each invoice is drawn before its tick is due, so a tick only writes; and the first tick is
+        // rehearsed (rolled back) before the schedule starts, or it would be late by what a first run
+        // of its code and its statements costs (53 ms at 10 million invoices, docs/benchmarks.md).
         var draft = faker.Next(pool);
-        GenerationRunStore.WarmUp(connection);
+        runs.Rehearse(connection, run.Id, draft, vatRate, paymentTermsDays);
         // Anchored so that the next tick is due now: a fresh run starts at once, and a resumed run
         // keeps its own pace instead of bursting out the ticks it missed while nobody ran it.
         var schedule = new GenerationSchedule(
