@@ -124,7 +124,15 @@ public sealed class GenerationJob(
         // rehearsed (rolled back) before the schedule starts, or it would be late by what a first run
         // of its code and its statements costs (53 ms at 10 million invoices, docs/benchmarks.md).
         var draft = faker.Next(pool);
-        runs.Rehearse(connection, run.Id, draft, vatRate, paymentTermsDays);
+        try
+        {
+            runs.Rehearse(connection, run.Id, draft, vatRate, paymentTermsDays);
+        }
+        catch (PostgresException ex) when (IsRefusal(ex))
+        {
+            return ex;
+        }
+
         // Anchored so that the next tick is due now: a fresh run starts at once, and a resumed run
         // keeps its own pace instead of bursting out the ticks it missed while nobody ran it.
         var schedule = new GenerationSchedule(
@@ -143,7 +151,7 @@ public sealed class GenerationJob(
                 // Not cancellable: a tick either commits whole or not at all.
                 result = runs.Advance(connection, run.Id, draft, vatRate, paymentTermsDays);
             }
-            catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal))
+            catch (PostgresException ex) when (IsRefusal(ex))
             {
                 return ex;
             }
@@ -163,6 +171,10 @@ public sealed class GenerationJob(
 
         return null;
     }
+
+    /// <summary>A constraint (23) or a bad value (22): the database refused the invoice itself.</summary>
+    private static bool IsRefusal(PostgresException ex) =>
+        ex.SqlState.StartsWith("23", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal);
 
     /// <summary>
     /// Blocks until the tick's due time; returns false early when the run is seen to end (STOP on any
