@@ -119,4 +119,24 @@ public sealed class GenerationTests
         await db.ExecuteAsync("ALTER TABLE invoices DROP CONSTRAINT ck_test_refuse_all");
         Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
     }
+
+    [Fact]
+    public async Task ARunWhoseFirstInvoiceTheDatabaseRefuses_EndsFailedFromTheRehearsal_WithoutARetry()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await db.ExecuteAsync("ALTER TABLE invoices ADD CONSTRAINT ck_test_refuse_all CHECK (false) NOT VALID");
+        await using var app = await AppFactory.CreateAsync(db, GenerationSettings.Fast(rate: 50, seconds: 30));
+
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
+
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<short>("SELECT status FROM generation_runs") == 4, TimeSpan.FromSeconds(20), "the run ends failed");
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT produced FROM generation_runs"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM invoices"));
+        // The job itself succeeded (it ended the run): Hangfire has nothing to retry.
+        var jobId = await db.ScalarAsync<string>("SELECT job_id FROM generation_runs");
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Eventually.TrueAsync(() => Task.FromResult(monitoring.JobDetails(jobId).History.FirstOrDefault()?.StateName == "Succeeded"),
+            TimeSpan.FromSeconds(10), "the Hangfire job succeeds");
+        Assert.DoesNotContain(monitoring.JobDetails(jobId).History, h => h.StateName is "Failed" or "Scheduled");
+    }
 }
