@@ -20,6 +20,13 @@ public sealed class GenerationOptions
     [Range(1, 100_000, ErrorMessage = "Generation:BuyerCount must be between 1 and 100000.")]
     public int BuyerCount { get; set; } = 2_000;
 
+    /// <summary>
+    /// Runs each run's tick thread under Linux's real-time FIFO policy (it needs root or CAP_SYS_NICE;
+    /// without, the run goes on at normal priority and says so in the log). Off by default; the run
+    /// command's generator process turns it on (docs/decisions/020-generation-thread.md).
+    /// </summary>
+    public bool RealtimeTicks { get; set; }
+
     /// <summary>Invoices in one full run: rate x duration (1,500 by default).</summary>
     public int Target => checked(RatePerSecond * DurationSeconds);
 }

@@ -50,7 +50,7 @@ echo "[run] their first passwords are in $accounts/admin.password and $accounts/
 echo "[run] /metrics wants 'Authorization: Bearer <token>' with the token in $accounts/metrics.token"
 cd InvoiceMvc.Web
 # Each instance is two processes of the same app: the web process (pages and streams) and its generator
-# (Hangfire's generation queue alone, on port +100, reniced when we may), so no viewer shares a thread
+# (Hangfire's generation queue alone, on port +100; reniced and its tick thread real-time when we may), so no viewer shares a thread
 # pool, a garbage collector or a turn on the CPU with a tick (docs/decisions/020-generation-thread.md).
 # Every process's two pools fit inside the server's 297 connections: a generator's are 10 each, the
 # web processes share the rest (docs/operations.md#database-outages-and-connection-pool-sizing).
@@ -59,12 +59,13 @@ pool=$(( (280 - 2 * GENERATOR_POOL * INSTANCES) / (2 * INSTANCES) ))
 [ "$pool" -gt 50 ] && pool=50
 postgres="$ConnectionStrings__Postgres"
 priority=()
-[ "$(id -u)" = 0 ] && priority=(nice -n -10)
+realtime=false
+[ "$(id -u)" = 0 ] && priority=(nice -n -10) && realtime=true
 pids=()
 stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_all EXIT INT TERM
 start_instance() { # $1 instance number, $2 its web port
-  Hangfire__Queues=generation \
+  Hangfire__Queues=generation Generation__RealtimeTicks=$realtime \
     ConnectionStrings__Postgres="${postgres/Maximum Pool Size=50/Maximum Pool Size=$GENERATOR_POOL};Application Name=invoicemvc-$1-generator" \
     "${priority[@]}" dotnet bin/Release/net10.0/InvoiceMvc.Web.dll --urls "http://127.0.0.1:$(($2 + 100))" > "$accounts/generator-$1.log" 2>&1 &
   pids+=($!)

@@ -28,6 +28,7 @@ public sealed class GenerationJob(
     LiveStateHub hub,
     AppMetrics metrics,
     IOptions<InvoicingOptions> invoicing,
+    IOptions<GenerationOptions> generation,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<GenerationJob> logger)
@@ -90,6 +91,7 @@ public sealed class GenerationJob(
         {
             try
             {
+                RaisePriority(run.Id);
                 done.SetResult(ProduceTicks(connection, run, pool, cancellationToken));
             }
             catch (Exception ex)
@@ -110,6 +112,23 @@ public sealed class GenerationJob(
             logger.LogError(refused, "Run {RunId} failed: PostgreSQL refused an invoice ({SqlState} {Constraint})",
                 run.Id, refused.SqlState, refused.ConstraintName);
             await runs.EndAsync(run.Id, RunStatus.Failed, CancellationToken.None);
+        }
+    }
+
+    private void RaisePriority(long runId)
+    {
+        if (!generation.Value.RealtimeTicks)
+        {
+            return;
+        }
+
+        if (TickThreadPriority.TryRaiseCurrentThread() is { } why)
+        {
+            logger.LogWarning("Run {RunId}'s ticks run at normal priority, not real-time as Generation:RealtimeTicks asks: {Reason}", runId, why);
+        }
+        else
+        {
+            logger.LogInformation("Run {RunId}'s ticks run real-time (SCHED_FIFO)", runId);
         }
     }
 
