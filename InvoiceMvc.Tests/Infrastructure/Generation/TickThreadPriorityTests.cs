@@ -23,15 +23,12 @@ public sealed class TickThreadPriorityTests
         await using var app = await AppFactory.CreateAsync(db, settings);
         Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
 
-        var seen = await Eventually.ValueAsync(() => Task.FromResult(TickThreadPolicies()), p => p.Count == 1, TimeSpan.FromSeconds(20), "the run's tick thread is running");
-        Assert.Equal(policy, seen.Single());
+        var threads = await Eventually.ValueAsync(() => Task.FromResult(Threads().ToLookup(t => t.Name.StartsWith("Generation run", StringComparison.Ordinal), t => t.Policy)),
+            t => t[true].Count() == 1, TimeSpan.FromSeconds(20), "the run's tick thread is running");
+        Assert.Equal(policy, threads[true].Single());
         // No other thread of the process was raised with it.
-        Assert.DoesNotContain(OtherThreadPolicies(), p => p != 0);
+        Assert.All(threads[false], p => Assert.Equal(0, p));
     }
-
-    private static List<int> TickThreadPolicies() => Threads().Where(t => t.Name.StartsWith("Generation run", StringComparison.Ordinal)).Select(t => t.Policy).ToList();
-
-    private static List<int> OtherThreadPolicies() => Threads().Where(t => !t.Name.StartsWith("Generation run", StringComparison.Ordinal)).Select(t => t.Policy).ToList();
 
     private static List<(string Name, int Policy)> Threads()
     {
