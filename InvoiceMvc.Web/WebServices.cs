@@ -79,6 +79,8 @@ public static class WebServices
         app.UseOperations();
         app.UseSecurity();
         app.UseAntiforgery();
+        // Just around the endpoint: an SSE stream is written here, after MVC has finished with the request.
+        app.Use(EventStreamResult.WriteAfterEndpointAsync);
         app.MapOperations();
         app.MapHangfireDashboardForAdmins();
         app.MapControllers();

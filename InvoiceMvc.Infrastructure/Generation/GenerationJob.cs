@@ -89,14 +89,23 @@ public sealed class GenerationJob(
         var done = new TaskCompletionSource<PostgresException?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            var backendRaised = false;
             try
             {
-                RaisePriority(run.Id);
+                backendRaised = RaisePriority(run.Id, connection);
                 done.SetResult(ProduceTicks(connection, run, pool, cancellationToken));
             }
             catch (Exception ex)
             {
                 done.SetException(ex);
+            }
+            finally
+            {
+                if (backendRaised)
+                {
+                    // Before the connection goes back to the pool: it may serve ordinary work next.
+                    RealtimeTicks.Lower(connection);
+                }
             }
         })
         {
@@ -115,21 +124,28 @@ public sealed class GenerationJob(
         }
     }
 
-    private void RaisePriority(long runId)
+    /// <returns>Whether the run's PostgreSQL backend was raised (and must be lowered when the run ends).</returns>
+    private bool RaisePriority(long runId, NpgsqlConnection connection)
     {
         if (!generation.Value.RealtimeTicks)
         {
-            return;
+            return false;
         }
 
-        if (TickThreadPriority.TryRaiseCurrentThread() is { } why)
+        if (RealtimeTicks.TryRaiseCurrentThread() is { } why)
         {
             logger.LogWarning("Run {RunId}'s ticks run at normal priority, not real-time as Generation:RealtimeTicks asks: {Reason}", runId, why);
+            return false;
         }
-        else
+
+        if (RealtimeTicks.TryRaiseBackend(connection) is { } notBackend)
         {
-            logger.LogInformation("Run {RunId}'s ticks run real-time (SCHED_FIFO)", runId);
+            logger.LogInformation("Run {RunId}'s ticks run real-time (SCHED_FIFO), its PostgreSQL backend at normal priority: {Reason}", runId, notBackend);
+            return false;
         }
+
+        logger.LogInformation("Run {RunId}'s ticks and its PostgreSQL backend {BackendPid} run real-time (SCHED_FIFO)", runId, connection.ProcessID);
+        return true;
     }
 
     /// <returns>Null when the run reached its target or was seen to end; the refusal when PostgreSQL refused an invoice.</returns>

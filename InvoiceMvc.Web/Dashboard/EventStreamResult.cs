@@ -11,10 +11,14 @@ namespace InvoiceMvc.Web.Dashboard;
 /// Writes pre-encoded SSE frames as they come, one flush for the frames that come together. The same job as
 /// TypedResults.ServerSentEvents, but over bytes rendered once and shared by every viewer (the BCL
 /// result would format each item again per viewer) and with comment frames for the heartbeat.
+/// The action only opens the stream: it is written by <see cref="WriteAfterEndpointAsync"/>, the middleware
+/// just around the endpoint, once MVC has finished with the request, so a stream that lasts for hours does
+/// not hold MVC's invoker, filters, controller and model state for its life (1.7 KB of each viewer's heap,
+/// docs/benchmarks.md).
 /// </summary>
 public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> frames) : IActionResult
 {
-    public async Task ExecuteResultAsync(ActionContext context)
+    public Task ExecuteResultAsync(ActionContext context)
     {
         var http = context.HttpContext;
         var response = http.Response;
@@ -23,14 +27,30 @@ public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> fra
         // Reverse proxies (nginx) would otherwise buffer the stream.
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        http.Features.Set(this);
+        return Task.CompletedTask;
+    }
 
+    /// <summary>The middleware that writes the stream an action returned, after the endpoint (and MVC) returned.</summary>
+    public static async Task WriteAfterEndpointAsync(HttpContext http, RequestDelegate next)
+    {
+        await next(http);
+        if (http.Features.Get<EventStreamResult>() is { } stream)
+        {
+            http.Features.Set<EventStreamResult>(null);
+            await stream.WriteAsync(http);
+        }
+    }
+
+    private async Task WriteAsync(HttpContext http)
+    {
         var aborted = http.RequestAborted;
         try
         {
             // The frames a step of the stream yields at once (stats, a row, a status) go out in one send:
             // each is copied into the response's pipe, and the pipe is flushed only when the next frame
             // is not ready yet, so a viewer never waits for a frame that was already written.
-            var body = response.BodyWriter;
+            var body = http.Response.BodyWriter;
             await using var frame = frames.GetAsyncEnumerator(aborted);
             while (await NextAsync(frame, body, aborted))
             {

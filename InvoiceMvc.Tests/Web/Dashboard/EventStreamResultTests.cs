@@ -18,7 +18,9 @@ public sealed class EventStreamResultTests
         var stepEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // The flush of the first frame fails as the viewer leaves, while the stream waits for its next frame.
-        await new EventStreamResult(Frames(stepEnded)).ExecuteResultAsync(new ActionContext(http, new RouteData(), new()));
+        // As the app runs it: the action opens the stream, the middleware around the endpoint writes it.
+        await EventStreamResult.WriteAfterEndpointAsync(http,
+            h => new EventStreamResult(Frames(stepEnded)).ExecuteResultAsync(new ActionContext(h, new RouteData(), new())));
 
         Assert.True(stepEnded.Task.IsCompleted, "the stream's step ended before it was disposed");
         Assert.True(viewer.IsCancellationRequested);

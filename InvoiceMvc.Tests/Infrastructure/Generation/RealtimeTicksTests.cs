@@ -1,0 +1,67 @@
+using System.Globalization;
+using InvoiceMvc.Infrastructure.Generation;
+using InvoiceMvc.Tests.Fixtures;
+
+namespace InvoiceMvc.Tests.Infrastructure.Generation;
+
+/// <summary>
+/// Generation:RealtimeTicks puts the run's tick thread, and only it, under SCHED_FIFO, and with it the
+/// PostgreSQL backend that answers the ticks (the suite's server runs on this machine), read back from
+/// the kernel (/proc); the backend is back at the ordinary policy once the run ends, before its pooled
+/// connection serves anything else. The suite runs as root here, as the run command's generator does;
+/// a run at normal priority (the default) is the other half. Serial: threads are told apart by name,
+/// and a parallel test's run would have a tick thread of the same name.
+/// </summary>
+[Collection(nameof(SerialCollection))]
+public sealed class RealtimeTicksTests
+{
+    private const int SchedOther = 0;
+    private const int SchedFifo = 1;
+
+    [Theory]
+    [InlineData(true, SchedFifo)]
+    [InlineData(false, SchedOther)]
+    public async Task TheTickThreadAndItsBackend_RunUnderThePolicyTheSettingAsks_AndTheBackendIsLoweredWhenTheRunEnds(bool realtime, int policy)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var settings = GenerationSettings.Fast(rate: 5, seconds: 4);
+        settings["Generation:RealtimeTicks"] = realtime ? "true" : "false";
+        await using var app = await AppFactory.CreateAsync(db, settings);
+        Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
+
+        var threads = await Eventually.ValueAsync(() => Task.FromResult(Threads().ToLookup(t => t.Name.StartsWith("Generation run", StringComparison.Ordinal), t => t.Policy)),
+            t => t[true].Count() == 1, TimeSpan.FromSeconds(20), "the run's tick thread is running");
+        Assert.Equal(policy, threads[true].Single());
+        // No other thread of the process was raised with it.
+        Assert.All(threads[false], p => Assert.Equal(SchedOther, p));
+
+        // The job's connection holds the run's advisory lock for the run's life: its backend is the one that answers the ticks.
+        var backend = await db.ScalarAsync<int>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        await Eventually.TrueAsync(() => Task.FromResult(Policy($"/proc/{backend}/sched") == policy), TimeSpan.FromSeconds(10), "the backend runs under the asked policy");
+
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs WHERE status = 1") == 0,
+            TimeSpan.FromSeconds(60), "the run ended");
+        await Eventually.TrueAsync(() => Task.FromResult(Policy($"/proc/{backend}/sched") == SchedOther), TimeSpan.FromSeconds(10), "the backend is back at the ordinary policy");
+    }
+
+    private static List<(string Name, int Policy)> Threads()
+    {
+        var threads = new List<(string, int)>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                threads.Add((File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'), Policy(Path.Combine(task, "sched"))));
+            }
+            catch (IOException)
+            {
+                // The thread ended while it was read.
+            }
+        }
+
+        return threads;
+    }
+
+    private static int Policy(string schedFile) =>
+        int.Parse(File.ReadLines(schedFile).First(l => l.StartsWith("policy", StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
+}
