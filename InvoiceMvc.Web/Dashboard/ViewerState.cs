@@ -29,6 +29,13 @@ internal sealed class ViewerState
     /// </summary>
     public static readonly TimeSpan StatusCountInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A held status goes out with any step this close to its second being up, instead of a wake of its
+    /// own just after: rows step a few milliseconds off the second (their wakes are late by varying
+    /// amounts), and a separate wake for the status cost every viewer a third wake and send a second.
+    /// </summary>
+    public static readonly TimeSpan StatusSlack = TimeSpan.FromMilliseconds(100);
+
     private readonly Pacer _pacer;
     private readonly Func<RunSnapshot?, long, StatusView> _status;
     private LiveState? _step;
@@ -182,8 +189,8 @@ internal sealed class ViewerState
             wake = row;
         }
 
-        // A status held back (only its counts moved) goes out when its second is up.
-        if (_latestStatus is not null && _statusSentAt + StatusCountInterval < wake)
+        // A status held back (only its counts moved) goes out when its second is up, or with a step due within StatusSlack after.
+        if (_latestStatus is not null && _statusSentAt + StatusCountInterval + StatusSlack < wake)
         {
             wake = _statusSentAt + StatusCountInterval;
         }
@@ -211,7 +218,7 @@ internal sealed class ViewerState
             return null;
         }
 
-        if (_sentStatus is { } sent && SameState(next, sent) && now < _statusSentAt + StatusCountInterval)
+        if (_sentStatus is { } sent && SameState(next, sent) && now + StatusSlack < _statusSentAt + StatusCountInterval)
         {
             return null;
         }

@@ -33,6 +33,20 @@ public sealed class ViewerStateTests
     }
 
     [Fact]
+    public void AStatusHeldBack_RidesWithARowStepJustBeforeItsSecond_InsteadOfAWakeOfItsOwn()
+    {
+        var sim = new StreamSimulation(Live(26, Run(RunStatus.Completed, 26, 26)), cursor: 0);
+        // Row 3 (due at 1,000 ms) steps 30 ms late, so the status sent with it is next due at 2,030 ms.
+        sim.RunUntil(Ms(999));
+        sim.WakeLate(Ms(1030));
+        sim.RunUntil(Ms(2600));
+
+        // Row 5 steps on time at 2,000 ms: the status goes with it, not alone 30 ms later.
+        Assert.Equal([(TimeSpan.Zero, 1L), (Ms(500), 2L), (Ms(1030), 3L), (Ms(1500), 4L), (Ms(2000), 5L), (Ms(2500), 6L)], sim.Rows);
+        Assert.Equal([TimeSpan.Zero, Ms(1030), Ms(2000)], sim.OfKind("status").Select(f => f.At));
+    }
+
+    [Fact]
     public void RowsAtARateThatDoesNotDivideASecond_NeverDrift()
     {
         var sim = new StreamSimulation(Live(3001), cursor: 0, ratePerSecond: 3);
