@@ -113,19 +113,24 @@ public sealed class PostgresEventListener(
         timeout.CancelAfter(PingTimeout);
         // Npgsql's own cancellation can take seconds more on a dead link, so the check on a new
         // connection starts the moment the ping is late, not when its cancellation returns.
+        var ping = new PingVerdict();
         Task<bool>? answersElsewhere = null;
         await using (timeout.Token.Register(() =>
         {
             if (!stoppingToken.IsCancellationRequested)
             {
-                answersElsewhere = AnswersOnANewConnectionAsync(stoppingToken);
+                answersElsewhere = AnswersOnANewConnectionAsync(ping, stoppingToken);
             }
         }))
         {
             try
             {
-                await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                await ping.ExecuteScalarAsync(timeout.Token);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(timeout.Token);
+                // A late answer is still an answer: it overrules the check it started, whatever that
+                // check concluded (or will conclude) on its new connection.
+                ping.Answered();
+                MarkReachable();
                 return;
             }
             catch (OperationCanceledException ex) when (!stoppingToken.IsCancellationRequested && answersElsewhere is not null)
@@ -142,9 +147,10 @@ public sealed class PostgresEventListener(
 
     /// <summary>
     /// <c>SELECT 1</c> on a new connection within <see cref="ConfirmTimeout"/>; the moment that
-    /// deadline passes the hub hears PostgreSQL is lost, whenever Npgsql gives up.
+    /// deadline passes the hub hears PostgreSQL is lost, whenever Npgsql gives up, unless the late
+    /// <paramref name="ping"/> has answered by then.
     /// </summary>
-    private async Task<bool> AnswersOnANewConnectionAsync(CancellationToken stoppingToken)
+    private async Task<bool> AnswersOnANewConnectionAsync(PingVerdict ping, CancellationToken stoppingToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(ConfirmTimeout);
@@ -152,7 +158,7 @@ public sealed class PostgresEventListener(
         {
             if (!stoppingToken.IsCancellationRequested)
             {
-                hub.SetDatabaseReachable(false);
+                MarkLost(ping);
             }
         });
         try
@@ -164,8 +170,16 @@ public sealed class PostgresEventListener(
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is NpgsqlException or OperationCanceledException or TimeoutException or IOException)
         {
-            hub.SetDatabaseReachable(false);
+            MarkLost(ping);
             return false;
+        }
+    }
+
+    private void MarkLost(PingVerdict ping)
+    {
+        if (ping.TryMarkLost(hub))
+        {
+            logger.LogWarning("PostgreSQL answered neither a ping within {PingTimeout} nor a new connection within {ConfirmTimeout}: marked unreachable", PingTimeout, ConfirmTimeout);
         }
     }
 
@@ -200,6 +214,35 @@ public sealed class PostgresEventListener(
         catch (OperationCanceledException)
         {
             // shutting down
+        }
+    }
+
+    /// <summary>
+    /// One late ping and the check its timeout started on a new connection: once the ping has answered,
+    /// the check can no longer call PostgreSQL lost. Without it, a ping answering after its timeout left
+    /// the check's later "lost" standing for good while every later ping answered in time, and no
+    /// dashboard fetched a row again (seen with 10,000 viewers connecting to a freshly started app).
+    /// </summary>
+    private sealed class PingVerdict
+    {
+        private readonly Lock _gate = new();
+        private bool _answered;
+
+        public void Answered()
+        {
+            lock (_gate)
+            {
+                _answered = true;
+            }
+        }
+
+        /// <summary>Marks PostgreSQL lost unless the ping answered first; true when that changed the hub.</summary>
+        public bool TryMarkLost(LiveStateHub hub)
+        {
+            lock (_gate)
+            {
+                return !_answered && hub.SetDatabaseReachable(false);
+            }
         }
     }
 }

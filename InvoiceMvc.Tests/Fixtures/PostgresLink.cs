@@ -9,6 +9,7 @@ namespace InvoiceMvc.Tests.Fixtures;
 /// A TCP hop between an app and the shared PostgreSQL that a test can cut: <see cref="Cut"/> resets
 /// every open connection and refuses new ones (what the app sees when its server stops), without
 /// stopping the server the other tests use; <see cref="Restore"/> accepts again on the same port.
+/// <see cref="Latency"/> makes it a slow link instead: every answer from the server arrives that much later.
 /// </summary>
 public sealed class PostgresLink : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class PostgresLink : IAsyncDisposable
     private TcpListener _listener;
     private Task _accepting;
     private int _next;
+    private long _latencyTicks;
 
     public PostgresLink(string connectionString)
     {
@@ -36,6 +38,13 @@ public sealed class PostgresLink : IAsyncDisposable
 
     /// <summary>The same database, through this link.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>How long each answer from the server is held before the app gets it (zero: passed on at once).</summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
+        set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
+    }
 
     public void Cut()
     {
@@ -86,16 +95,26 @@ public sealed class PostgresLink : IAsyncDisposable
 
             var id = Interlocked.Increment(ref _next);
             _open[id] = (app, server);
-            _ = PumpAsync(id, app.GetStream(), server.GetStream());
-            _ = PumpAsync(id, server.GetStream(), app.GetStream());
+            _ = PumpAsync(id, app.GetStream(), server.GetStream(), delayed: false);
+            _ = PumpAsync(id, server.GetStream(), app.GetStream(), delayed: true);
         }
     }
 
-    private async Task PumpAsync(int id, NetworkStream from, NetworkStream to)
+    private async Task PumpAsync(int id, NetworkStream from, NetworkStream to, bool delayed)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.CopyToAsync(to, _stop.Token);
+            int read;
+            while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                if (delayed && Latency is { } latency && latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(latency, _stop.Token);
+                }
+
+                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
         {
