@@ -1,6 +1,8 @@
 using InvoiceMvc.Infrastructure.Diagnostics;
 using InvoiceMvc.Infrastructure.Health;
+using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -50,11 +52,17 @@ public static class OperationsServices
         var registry = app.Services.GetRequiredService<PrometheusExport>().Registry;
         // Created now, not by the first job: the Redis fallback count is then exported from start-up on.
         app.Services.GetRequiredService<AppMetrics>();
-        app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
+        // Streams stay out: one lasts as long as its tab, so its "duration" would swamp the histogram, and
+        // the middleware's per-request state would ride with each of thousands of viewers for hours.
+        // Open streams have their own gauge (invoicemvc_dashboard_open_streams).
+        app.UseWhen(context => !IsStream(context.GetEndpoint()),
+            requests => requests.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(registry))));
         // Scrapers never sign in; /metrics asks for the scraper's bearer token instead (health stays open and cheap).
         app.UseMetricsAccess();
         return app;
     }
+
+    private static bool IsStream(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<ServiceFilterAttribute<StreamAdmission>>() is not null;
 
     /// <summary>The /metrics and /health endpoints.</summary>
     public static WebApplication MapOperations(this WebApplication app)

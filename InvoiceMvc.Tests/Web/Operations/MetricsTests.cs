@@ -51,9 +51,12 @@ public sealed partial class MetricsTests
             var open = await ScrapeAsync(client);
             Assert.Equal(1, Value(open.Body, "invoicemvc_dashboard_open_streams"));
             Assert.DoesNotContain("invoicemvc_dashboard_invoicemvc", open.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(EventsController, open.Body, StringComparison.Ordinal);
         }
 
-        await Eventually.ValueAsync(() => ScrapeAsync(client), m => Value(m.Body, "invoicemvc_dashboard_open_streams") == 0, TimeSpan.FromSeconds(10), "the stream closed");
+        var closed = await Eventually.ValueAsync(() => ScrapeAsync(client), m => Value(m.Body, "invoicemvc_dashboard_open_streams") == 0, TimeSpan.FromSeconds(10), "the stream closed");
+        // Streams stay out of the HTTP request metrics, open (in progress) and closed (a duration) alike.
+        Assert.DoesNotContain(EventsController, closed.Body, StringComparison.Ordinal);
         // The start request (and the scrapes) are timed per route by prometheus-net's HTTP middleware.
         Assert.Matches(RequestDurationForStart(), after.Body);
 
@@ -96,6 +99,8 @@ public sealed partial class MetricsTests
         response.EnsureSuccessStatusCode();
         return (response.Content.Headers.ContentType?.MediaType ?? "", await response.Content.ReadAsStringAsync());
     }
+
+    private const string EventsController = "controller=\"Events\"";
 
     private static Regex TypeLine(string family, string type) => new($"^# TYPE {Regex.Escape(family)} {type}$", RegexOptions.Multiline);
 
