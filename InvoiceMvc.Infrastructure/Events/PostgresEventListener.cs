@@ -179,7 +179,8 @@ public sealed class PostgresEventListener(
     {
         if (ping.TryMarkLost(hub))
         {
-            logger.LogWarning("PostgreSQL answered neither a ping within {PingTimeout} nor a new connection within {ConfirmTimeout}: marked unreachable", PingTimeout, ConfirmTimeout);
+            logger.LogWarning("PostgreSQL answered neither a ping within {PingTimeoutSeconds} s nor a new connection within {ConfirmTimeoutSeconds} s: marked unreachable",
+                PingTimeout.TotalSeconds, ConfirmTimeout.TotalSeconds);
         }
     }
 
