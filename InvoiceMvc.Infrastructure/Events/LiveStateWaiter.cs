@@ -15,7 +15,7 @@ public sealed class LiveStateWaiter : IValueTaskSource, IDisposable
     private readonly ITimer _timer;
     private readonly CancellationToken _cancellation;
     private readonly CancellationTokenRegistration _registration;
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core;
     private int _pending;
 
     public LiveStateWaiter(LiveStateHub hub, TimeProvider time, CancellationToken cancellation)
@@ -24,7 +24,9 @@ public sealed class LiveStateWaiter : IValueTaskSource, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         _hub = hub;
         _cancellation = cancellation;
-        _timer = time.CreateTimer(static s => ((LiveStateWaiter)s!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // The timer's callback already runs on a thread-pool thread of its own, so the stream's next step runs
+        // right there; the hub's wake-up (one thread waking every stream) and cancellation hand it to the pool.
+        _timer = time.CreateTimer(static s => ((LiveStateWaiter)s!).Wake(inline: true), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _registration = cancellation.UnsafeRegister(static s => ((LiveStateWaiter)s!).Wake(), this);
     }
 
@@ -53,12 +55,13 @@ public sealed class LiveStateWaiter : IValueTaskSource, IDisposable
     }
 
     /// <summary>Ends the current wait, if there is one (from the hub, the timer or the cancellation; a late second call does nothing).</summary>
-    internal void Wake()
+    internal void Wake(bool inline = false)
     {
         if (Interlocked.Exchange(ref _pending, 0) == 1)
         {
             _hub.Withdraw(this);
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _core.RunContinuationsAsynchronously = !inline;
             _core.SetResult(true);
         }
     }
