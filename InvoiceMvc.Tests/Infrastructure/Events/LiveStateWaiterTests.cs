@@ -25,6 +25,57 @@ public sealed class LiveStateWaiterTests
     }
 
     [Fact]
+    public void TheDelay_RunsTheStreamsNextStep_OnTheTimersThread()
+    {
+        var (hub, clock) = (new LiveStateHub(), new FakeTimeProvider());
+        using var waiter = new LiveStateWaiter(hub, clock, CancellationToken.None);
+        var step = new Step(waiter, hub);
+
+        // The fake clock fires the timer on this thread, inside Advance.
+        Assert.True(step.RunsInside(() => clock.Advance(Delay)));
+    }
+
+    [Fact]
+    public async Task AChange_HandsEachStreamsNextStep_ToTheThreadPool()
+    {
+        var (hub, clock) = (new LiveStateHub(), new FakeTimeProvider());
+        using var waiter = new LiveStateWaiter(hub, clock, CancellationToken.None);
+        var step = new Step(waiter, hub);
+
+        // One thread wakes every stream: none of them runs on it.
+        Assert.False(step.RunsInside(() => hub.PublishInvoiceChanged(1)));
+        await step.Resumed.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A stream's step after its wait: whether it ran on the calling thread while the call that woke it was still running.</summary>
+    private sealed class Step
+    {
+        private readonly TaskCompletionSource<bool> _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _caller;
+        private volatile bool _inCall;
+
+        public Step(LiveStateWaiter waiter, LiveStateHub hub) => _ = WaitThenRecordAsync(waiter, hub);
+
+        public Task Resumed => _resumed.Task;
+
+        public bool RunsInside(Action wake)
+        {
+            _caller = Environment.CurrentManagedThreadId;
+            _inCall = true;
+            wake();
+            _inCall = false;
+            return _resumed.Task.IsCompletedSuccessfully && _resumed.Task.Result;
+        }
+
+        private async Task WaitThenRecordAsync(LiveStateWaiter waiter, LiveStateHub hub)
+        {
+            // As in the app, which has no synchronization context (xunit's would take the continuation elsewhere).
+            await waiter.WaitAsync(hub.Version, Delay).ConfigureAwait(false);
+            _resumed.SetResult(_inCall && Environment.CurrentManagedThreadId == _caller);
+        }
+    }
+
+    [Fact]
     public async Task AChange_EndsTheWait_AndItsTimerNoLongerCounts()
     {
         var (hub, clock) = (new LiveStateHub(), new FakeTimeProvider());
