@@ -72,6 +72,9 @@ public static class WebServices
         // Inside the generic handler (and the developer page): an outage is a 503 in every environment.
         app.UseDatabaseOutageAs503();
 
+        // Inside the error handlers, outside all the rest: an SSE stream is written here, once routing,
+        // authentication, the rate limiter and MVC have finished with the request, so an open stream holds none of their state.
+        app.Use(EventStreamResult.WriteAfterPipelineAsync);
         app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
         app.UseMalformedFormsAs400();
         app.UseStaticFiles();
@@ -79,8 +82,6 @@ public static class WebServices
         app.UseOperations();
         app.UseSecurity();
         app.UseAntiforgery();
-        // Just around the endpoint: an SSE stream is written here, after MVC has finished with the request.
-        app.Use(EventStreamResult.WriteAfterEndpointAsync);
         app.MapOperations();
         app.MapHangfireDashboardForAdmins();
         app.MapControllers();

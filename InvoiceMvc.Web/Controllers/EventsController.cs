@@ -7,7 +7,6 @@ using InvoiceMvc.Web.Invoices;
 using InvoiceMvc.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace InvoiceMvc.Web.Controllers;
 
@@ -29,7 +28,6 @@ public sealed class EventsController(
     /// <param name="after">The last invoice id the page has; the browser's Last-Event-ID header wins over it.</param>
     /// <param name="lastEventId">Sent by the browser when it re-opens a dropped stream by itself.</param>
     [HttpGet("/events")]
-    [EnableRateLimiting(RateLimitPolicies.Streams)]
     [ServiceFilter<StreamAdmission>]
     public async Task<IActionResult> Get([FromQuery] InvoiceFilterInput filter, [FromQuery] string? after, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         [FromQuery] string? analytics, [FromQuery] AnalyticsInput analyticsInput, [FromQuery] string? invoice, CancellationToken cancellationToken) =>
@@ -46,7 +44,6 @@ public sealed class EventsController(
     /// inside the shared one (an error event for that tab alone); only a malformed request is a 400.
     /// </summary>
     [HttpGet("/events/shared")]
-    [EnableRateLimiting(RateLimitPolicies.Streams)]
     [ServiceFilter<StreamAdmission>]
     public async Task<IActionResult> Shared([FromQuery] string[] s, [FromQuery] string[] l, CancellationToken cancellationToken)
     {

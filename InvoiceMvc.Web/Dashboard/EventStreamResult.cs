@@ -11,10 +11,10 @@ namespace InvoiceMvc.Web.Dashboard;
 /// Writes pre-encoded SSE frames as they come, one flush for the frames that come together. The same job as
 /// TypedResults.ServerSentEvents, but over bytes rendered once and shared by every viewer (the BCL
 /// result would format each item again per viewer) and with comment frames for the heartbeat.
-/// The action only opens the stream: it is written by <see cref="WriteAfterEndpointAsync"/>, the middleware
-/// just around the endpoint, once MVC has finished with the request, so a stream that lasts for hours does
-/// not hold MVC's invoker, filters, controller and model state for its life (1.7 KB of each viewer's heap,
-/// docs/benchmarks.md).
+/// The action only opens the stream: it is written by <see cref="WriteAfterPipelineAsync"/>, a middleware
+/// just inside the error handlers, once the rest of the pipeline (routing, authentication, the rate limiter,
+/// MVC) has returned, so a stream that lasts for hours does not hold their state machines, leases, filters,
+/// controller and model state for its life (MVC's alone were 1.7 KB of each viewer's heap, docs/benchmarks.md).
 /// </summary>
 public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> frames) : IActionResult
 {
@@ -31,8 +31,8 @@ public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> fra
         return Task.CompletedTask;
     }
 
-    /// <summary>The middleware that writes the stream an action returned, after the endpoint (and MVC) returned.</summary>
-    public static async Task WriteAfterEndpointAsync(HttpContext http, RequestDelegate next)
+    /// <summary>The middleware that writes the stream an action returned, after the rest of the pipeline returned.</summary>
+    public static async Task WriteAfterPipelineAsync(HttpContext http, RequestDelegate next)
     {
         await next(http);
         if (http.Features.Get<EventStreamResult>() is { } stream)

@@ -5,7 +5,4 @@ public static class RateLimitPolicies
 {
     public const string SignIn = "sign-in";
     public const string Control = "control";
-
-    /// <summary>Concurrent SSE streams per client.</summary>
-    public const string Streams = "streams";
 }

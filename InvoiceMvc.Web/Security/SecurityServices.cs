@@ -101,21 +101,14 @@ public static class SecurityServices
             o.OnRejected = (context, _) =>
             {
                 var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                // Window limiters know when the window ends; the stream cap (a concurrency limit) cannot know.
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : limits.StreamRetryAfterSeconds;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : limits.WindowSeconds;
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
             o.AddPolicy(RateLimitPolicies.SignIn, http => PerClientWindow(http, "sign-in", limits => limits.SignInPermitLimit));
             o.AddPolicy(RateLimitPolicies.Control, http => PerClientWindow(http, "control", limits => limits.ControlPermitLimit));
-            o.AddPolicy(RateLimitPolicies.Streams, http =>
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                // The lease is held while the stream is open, so this caps streams open at once, per client.
-                return RateLimitPartition.GetConcurrencyLimiter(ClientOf(http), _ => new ConcurrencyLimiterOptions { PermitLimit = limits.StreamsPerClient, QueueLimit = 0 });
-            });
             // Every page and API call (each one a database query), on top of the policies above; health, metrics and
-            // the streams (capped above) are not counted, static files never reach the limiter, nor do re-executed error pages.
+            // the streams (capped by StreamAdmission) are not counted, static files never reach the limiter, nor do re-executed error pages.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 IsUnlimited(http)
                     ? RateLimitPartition.GetNoLimiter("unlimited")
@@ -202,7 +195,7 @@ public static class SecurityServices
     }
 
     /// <summary>The client's address as rate limits and the audit see it (after the trusted forwarded headers).</summary>
-    private static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    internal static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static bool IsUnlimited(HttpContext http) =>
         http.Features.Get<IStatusCodeReExecuteFeature>() is not null ||

@@ -19,7 +19,7 @@ public sealed class EventStreamResultTests
 
         // The flush of the first frame fails as the viewer leaves, while the stream waits for its next frame.
         // As the app runs it: the action opens the stream, the middleware around the endpoint writes it.
-        await EventStreamResult.WriteAfterEndpointAsync(http,
+        await EventStreamResult.WriteAfterPipelineAsync(http,
             h => new EventStreamResult(Frames(stepEnded)).ExecuteResultAsync(new ActionContext(h, new RouteData(), new())));
 
         Assert.True(stepEnded.Task.IsCompleted, "the stream's step ended before it was disposed");
