@@ -18,7 +18,7 @@ public sealed class EventStreamResultTests
         var stepEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // The flush of the first frame fails as the viewer leaves, while the stream waits for its next frame.
-        // As the app runs it: the action opens the stream, the middleware around the endpoint writes it.
+        // As the app runs it: the action opens the stream, the middleware after the pipeline writes it.
         await EventStreamResult.WriteAfterPipelineAsync(http,
             h => new EventStreamResult(Frames(stepEnded)).ExecuteResultAsync(new ActionContext(h, new RouteData(), new())));
 

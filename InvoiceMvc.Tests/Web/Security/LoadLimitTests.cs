@@ -26,6 +26,7 @@ public sealed class LoadLimitTests
             {
                 Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
                 Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+                Assert.Contains("its most streams (3) open", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
             await CloseOneThenANewOneIsLetInAsync(streams, client);
