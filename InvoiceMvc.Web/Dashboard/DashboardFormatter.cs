@@ -101,22 +101,22 @@ public sealed class DashboardFormatter
     /// The status one viewer sees: the run's state while it runs, else this viewer's own backlog
     /// (<paramref name="waiting"/> invoices after its cursor), else Idle.
     /// </summary>
-    public StatusView Status(RunSnapshot? run, long waiting)
+    public StatusView Status(RunSnapshot? run, long waiting) => StateOf(run, waiting) switch
     {
-        if (run is { IsActive: true })
-        {
-            var detail = string.Create(_culture, $"{Count(run.Produced)} of {Count(run.Target)} invoices · {TimeLeft(run.Remaining)} left");
-            return new StatusView(DashboardState.Running, "Running", detail, run.Produced, run.Target, CanStart: false, CanStop: true);
-        }
+        DashboardState.Running => new StatusView(DashboardState.Running, "Running",
+            string.Create(_culture, $"{Count(run!.Produced)} of {Count(run.Target)} invoices · {TimeLeft(run.Remaining)} left"),
+            run.Produced, run.Target, CanStart: false, CanStop: true),
+        DashboardState.ProcessingBacklog => new StatusView(DashboardState.ProcessingBacklog, $"Processing backlog ({Count(waiting)} waiting)",
+            LastRun(run), 0, 0, CanStart: true, CanStop: false),
+        _ => new StatusView(DashboardState.Idle, "Idle", LastRun(run), 0, 0, CanStart: true, CanStop: false),
+    };
 
-        if (waiting > 0)
-        {
-            return new StatusView(DashboardState.ProcessingBacklog, $"Processing backlog ({Count(waiting)} waiting)",
-                LastRun(run), 0, 0, CanStart: true, CanStop: false);
-        }
-
-        return new StatusView(DashboardState.Idle, "Idle", LastRun(run), 0, 0, CanStart: true, CanStop: false);
-    }
+    /// <summary>
+    /// The state <see cref="Status"/> shows (and so its buttons), without formatting it: a stream asks this on every
+    /// row to tell a change of state, which goes out at once, from a change of counts, which waits.
+    /// </summary>
+    public static DashboardState StateOf(RunSnapshot? run, long waiting) =>
+        run is { IsActive: true } ? DashboardState.Running : waiting > 0 ? DashboardState.ProcessingBacklog : DashboardState.Idle;
 
     private string? LastRun(RunSnapshot? run) => run switch
     {

@@ -46,7 +46,7 @@ internal sealed class ViewerState
     private bool _statsSentOnce;
     private StatusView? _sentStatus;
     private DateTimeOffset _statusSentAt;
-    private StatusView? _latestStatus;
+    private bool _statusMoved;
     private bool _databaseReachable = true;
     private RunSnapshot? _statusRun;
     private long _statusWaiting;
@@ -190,7 +190,7 @@ internal sealed class ViewerState
         }
 
         // A status held back (only its counts moved) goes out when its second is up, or with a step due within StatusSlack after.
-        if (_latestStatus is not null && _statusSentAt + StatusCountInterval + StatusSlack < wake)
+        if (_statusMoved && _statusSentAt + StatusCountInterval + StatusSlack < wake)
         {
             wake = _statusSentAt + StatusCountInterval;
         }
@@ -200,8 +200,11 @@ internal sealed class ViewerState
 
     private long Waiting(LiveState state) => Math.Max(0, state.Stats.LastInvoiceId - Cursor);
 
-    // The status is a function of the run and this viewer's backlog: worked out again only when either moved,
-    // and held back while only its counts changed within StatusCountInterval of the last one sent.
+    // The status is a function of the run and this viewer's backlog: it may have changed only when either moved.
+    // One that would change only in its counts (the same state, so the same buttons) is held back within
+    // StatusCountInterval of the last one sent, and formatted only when it may go out: a backlog moves the
+    // count with every row, and formatting a status per row that went out once a second was nearly all of a
+    // stream's garbage (issue 11).
     private StatusView? StatusChange(LiveState state, DateTimeOffset now)
     {
         var waiting = Waiting(state);
@@ -209,35 +212,37 @@ internal sealed class ViewerState
         {
             _statusRun = state.Run;
             _statusWaiting = waiting;
-            var view = _status(state.Run, waiting);
-            _latestStatus = view == _sentStatus ? null : view;
+            _statusMoved = true;
         }
 
-        if (_latestStatus is not { } next)
+        if (!_statusMoved)
         {
             return null;
         }
 
-        if (_sentStatus is { } sent && SameState(next, sent) && now + StatusSlack < _statusSentAt + StatusCountInterval)
+        if (_sentStatus is { } sent && DashboardFormatter.StateOf(state.Run, waiting) == sent.State && now + StatusSlack < _statusSentAt + StatusCountInterval)
+        {
+            return null;
+        }
+
+        _statusMoved = false;
+        var next = _status(state.Run, waiting);
+        if (next == _sentStatus)
         {
             return null;
         }
 
         _sentStatus = next;
         _statusSentAt = now;
-        _latestStatus = null;
         return next;
     }
-
-    private static bool SameState(StatusView a, StatusView b) =>
-        a.State == b.State && a.CanStart == b.CanStart && a.CanStop == b.CanStop;
 
     // Sent once per outage; afterwards the run's status is worked out afresh, even if run and backlog stood still.
     private StatusView? OutageChange()
     {
         _statusRun = null;
         _statusWaiting = -1;
-        _latestStatus = null;
+        _statusMoved = false;
         if (_sentStatus == DashboardFormatter.DatabaseLost)
         {
             return null;

@@ -32,11 +32,18 @@ internal sealed class StreamSimulation
         State = state;
         Matches = matches;
         NextRow = nextRow ?? (c => c + 1);
-        _viewer = new ViewerState(cursor, ratePerSecond, Formatter.Status, Clock.GetUtcNow());
+        _viewer = new ViewerState(cursor, ratePerSecond, (run, waiting) =>
+        {
+            StatusesFormatted++;
+            return Formatter.Status(run, waiting);
+        }, Clock.GetUtcNow());
         Step();
     }
 
     public FakeTimeProvider Clock { get; } = new(T0);
+
+    /// <summary>How many times the viewer asked for its status to be formatted.</summary>
+    public int StatusesFormatted { get; private set; }
 
     public LiveState State { get; private set; }
 

@@ -172,6 +172,18 @@ public sealed class ViewerStateTests
     }
 
     [Fact]
+    public void ABacklogsWaitingCount_IsFormattedOnlyWhenItGoesOut_NotOnEveryRow()
+    {
+        var sim = new StreamSimulation(Live(20, Run(RunStatus.Stopped, 20)), cursor: 0);
+        sim.RunUntil(Ms(11000));
+
+        // 20 rows, each moving the count; a status formatted per row was the stream's garbage at 10,000 viewers.
+        Assert.Equal(20, sim.Rows.Count());
+        Assert.Equal(11, sim.OfKind("status").Count()); // 10 counts, once a second, then Idle
+        Assert.Equal(11, sim.StatusesFormatted);
+    }
+
+    [Fact]
     public void AHeldCount_GoesOutWhenItsSecondIsUp_EvenWithNothingElseToSend()
     {
         var sim = new StreamSimulation(Live(3, Run(RunStatus.Running, 3)), cursor: 3);
