@@ -73,6 +73,9 @@ public sealed class AccessibilityJourneys
     {
         // Pages are opened to the commit; axe judges sizes and contrast, so it waits for the stylesheets.
         await page.WaitForLoadStateAsync(LoadState.Load);
+        // And for the page to settle: a button fading in after a status swap (0.15 s) is mid-way between two
+        // colours, and a contrast judged then is the transition's, not the page's.
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
         var result = await page.RunAxe(Rules);
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{what}: " + string.Join("\n", serious.Select(Describe)));

@@ -54,7 +54,7 @@ public sealed class DashboardStream(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         var ct = linked.Token;
         using var waiter = new LiveStateWaiter(hub, time, ct);
-        var viewer = new ViewerState(cursor, display.Value.RatePerSecond, formatter.Status, time.GetUtcNow());
+        var viewer = new ViewerState(cursor, display.Value.RatePerSecond, frames.Status, time.GetUtcNow());
         var changesSeen = hub.ChangeCount;
         List<(long Number, long InvoiceId)>? changes = null;
 
