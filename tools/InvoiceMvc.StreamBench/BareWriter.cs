@@ -131,7 +131,7 @@ public static class BareWriter
     private static byte[] Frame(long id) => Encoding.ASCII.GetBytes(
         $"event: invoice\nid: {id}\ndata: <tr id=\"invoice-{id}\"><td>INV-{id:0000000}</td><td>Seller 07 Trading</td><td>Buyer 0042</td><td>1,234.56</td></tr>\n\n");
 
-    private static byte[] Stats(long version, long publishedTicks)
+    internal static byte[] Stats(long version, long publishedTicks)
     {
         var cards = string.Concat(new[] { "Invoices", "Subtotal", "VAT (15%)", "Total" }.Select(label =>
             $"<div class=\"card\" role=\"group\" aria-label=\"{label}\"><span class=\"card-label\">{label}</span><span class=\"card-value\" data-value=\"{version * 1234.56m}\">{version * 1234.56m:N2}</span></div>"));

@@ -2,11 +2,13 @@ using System.Globalization;
 using InvoiceMvc.StreamBench;
 
 // bare --port P                       : the reference writer (pre-rendered ~150-byte frames at 2/s per connection)
+// floor --port P                      : plain sockets, one thread sending each stats frame to every connection (the machine's floor)
 // storm --url U --viewers N --seconds S --out F : N viewers that reconnect as browsers do, for S seconds; how they came back to F (JSON)
 // load --url U --viewers N --seconds S --warmup W --out F [--pg CS] [--pid P] : N raw SSE viewers; their figures to F (JSON)
 return args.FirstOrDefault() switch
 {
     "bare" => await BareWriter.RunAsync(int.Parse(Option(args, "--port", "5601"), CultureInfo.InvariantCulture)),
+    "floor" => FloorWriter.Run(int.Parse(Option(args, "--port", "5602"), CultureInfo.InvariantCulture)),
     "load" => await LoadClient.RunAsync(new Uri(Option(args, "--url", "http://127.0.0.1:5600/events?after=0")),
         int.Parse(Option(args, "--viewers", "1000"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(Option(args, "--warmup", "10"), CultureInfo.InvariantCulture)),
@@ -29,6 +31,6 @@ static string Option(string[] args, string name, string fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bare --port P | load --url U --viewers N --warmup W --seconds S --out F | storm --url U --viewers N --seconds S --out F");
+    Console.Error.WriteLine("usage: bare --port P | floor --port P | load --url U --viewers N --warmup W --seconds S --out F | storm --url U --viewers N --seconds S --out F");
     return 2;
 }
