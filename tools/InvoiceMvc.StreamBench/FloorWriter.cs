@@ -34,7 +34,7 @@ public static class FloorWriter
         // SIGTERM (the script) or Ctrl+C ends the publishing, and the figures are printed before the process ends.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
-        var publishing = new Thread(() => Publish(sockets, fanOuts, stop)) { IsBackground = true, Priority = ThreadPriority.Highest };
+        var publishing = new Thread(() => Publish(sockets, fanOuts, stop)) { IsBackground = true };
         publishing.Start();
         stop.Wait();
         publishing.Join();
