@@ -25,6 +25,28 @@ public sealed class LiveStateWaiterTests
     }
 
     [Fact]
+    public async Task StreamsDueWithinTheSameTimerGridStep_AreWokenTogether_AtItsEnd()
+    {
+        // The fake clock starts on the grid (2000-01-01). Two streams wait 500 ms from 3 ms and from 8 ms:
+        // both are due at 510 ms, one pass of the timer queue.
+        var (hub, clock) = (new LiveStateHub(), new FakeTimeProvider());
+        using var early = new LiveStateWaiter(hub, clock, CancellationToken.None);
+        using var late = new LiveStateWaiter(hub, clock, CancellationToken.None);
+        clock.Advance(TimeSpan.FromMilliseconds(3));
+        var first = early.WaitAsync(hub.Version, Delay).AsTask();
+        clock.Advance(TimeSpan.FromMilliseconds(5));
+        var second = late.WaitAsync(hub.Version, Delay).AsTask();
+
+        clock.Advance(TimeSpan.FromMilliseconds(502) - TimeSpan.FromTicks(1));
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        clock.Advance(TimeSpan.FromTicks(1));
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(LiveStateWaiter.TimerGrid * 51, clock.GetUtcNow() - clock.Start);
+    }
+
+    [Fact]
     public void TheDelay_RunsTheStreamsNextStep_OnTheTimersThread()
     {
         var (hub, clock) = (new LiveStateHub(), new FakeTimeProvider());
