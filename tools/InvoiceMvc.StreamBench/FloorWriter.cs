@@ -44,7 +44,7 @@ public static class FloorWriter
             sorted = [.. fanOuts.Order()];
         }
 
-        Console.WriteLine($"{{\"fan_outs\":{sorted.Length},\"fan_out_ms_p50\":{At(sorted, 0.50):0.0},\"fan_out_ms_p99\":{At(sorted, 0.99):0.0},\"fan_out_ms_max\":{At(sorted, 1):0.0}}}");
+        Console.WriteLine($"{{\"fan_outs\":{sorted.Length},\"fan_out_ms_p50\":{LoadClient.Percentile(sorted, 0.50):0.0},\"fan_out_ms_p99\":{LoadClient.Percentile(sorted, 0.99):0.0},\"fan_out_ms_max\":{LoadClient.Percentile(sorted, 1):0.0}}}");
         return 0;
     }
 
@@ -108,7 +108,4 @@ public static class FloorWriter
             }
         }
     }
-
-    private static double At(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -118,6 +118,6 @@ public static class LoadClient
             .Select(s => (s.At - committed[s.Id]) / (double)TimeSpan.TicksPerMillisecond).Order().ToArray();
     }
 
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 3);
 }
