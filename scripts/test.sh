@@ -39,15 +39,26 @@ set -e
 if [ -d "$root/artifacts/e2e" ]; then
   echo "[test] failed journeys left screenshots, traces and logs in $root/artifacts/e2e"
 fi
-# One plain summary line over every test project.
+# One plain summary line over every test project, and after it each failed test with the first
+# lines of its message, so the last lines of a long log say what broke.
 python3 - "$results" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 p = f = s = 0
+failures = []
 for trx in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(trx).getroot().find(".//{*}Counters")
+    tree = ET.parse(trx).getroot()
+    c = tree.find(".//{*}Counters")
     if c is not None:
         p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
         s += int(c.get("notExecuted", 0))
+    for r in tree.findall(".//{*}UnitTestResult"):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            message = r.find(".//{*}Message")
+            failures.append((r.get("testName"), (message.text or "") if message is not None else ""))
 print(f"{p} passed, {f} failed, {s} skipped")
+for name, message in failures:
+    print(f"[test] FAILED {name}")
+    for line in message.strip().splitlines()[:6]:
+        print(f"[test]   {line[:300]}")
 PY
 exit $status
