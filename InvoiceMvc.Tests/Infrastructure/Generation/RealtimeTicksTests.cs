@@ -29,10 +29,11 @@ public sealed class RealtimeTicksTests
         await using var app = await AppFactory.CreateAsync(db, settings);
         Assert.IsType<StartResult.Started>(await app.StartGenerationAsync());
 
-        // The thread has its name from its start and raises itself as its first step, so it may be seen
-        // for a moment at the ordinary policy (seen on a loaded machine): waited for, not read once.
-        var threads = await Eventually.ValueAsync(() => Task.FromResult(Threads().ToLookup(t => t.Name.StartsWith("Generation run", StringComparison.Ordinal), t => t.Policy)),
-            t => t[true].Count() == 1 && t[true].Single() == policy, TimeSpan.FromSeconds(20), "the run's tick thread runs under the asked policy");
+        // The thread has its name from its start and sets its policy as its first step, before any tick: read
+        // once an invoice is in, so neither policy can be seen before that step (a loaded machine saw it).
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM invoices") > 0, TimeSpan.FromSeconds(20), "the first invoice");
+        var threads = Threads().ToLookup(t => t.Name.StartsWith("Generation run", StringComparison.Ordinal), t => t.Policy);
+        Assert.Equal(policy, Assert.Single(threads[true]));
         // No other thread of the process was raised with it.
         Assert.All(threads[false], p => Assert.Equal(SchedOther, p));
 
