@@ -17,13 +17,21 @@ internal static class RealtimeTicks
     private const int SchedOther = 0;
     private const int SchedFifo = 1;
 
+    /// <summary>
+    /// ORed into the raised policy: a thread the raised one starts begins at the ordinary policy. The runtime
+    /// starts some of its own threads (compilation and GC workers) from whichever thread needs them, with
+    /// the policy inherited, and one outlived a run at SCHED_FIFO; a backend forks nothing, so it changes
+    /// nothing there.
+    /// </summary>
+    private const int SchedResetOnFork = 0x40000000;
+
     /// <summary>Low among real-time priorities (1-99): above every ordinary thread, below the kernel's own.</summary>
     private const int FifoPriority = 10;
 
     /// <returns>Null when the thread now runs real-time; otherwise why not (not Linux, or no CAP_SYS_NICE).</returns>
     public static string? TryRaiseCurrentThread() =>
         OperatingSystem.IsLinux()
-            ? TrySet(0, SchedFifo, FifoPriority) // pid 0 is the calling thread: Linux schedules threads, not processes.
+            ? TrySet(0, SchedFifo | SchedResetOnFork, FifoPriority) // pid 0 is the calling thread: Linux schedules threads, not processes.
             : "real-time scheduling is applied on Linux only";
 
     /// <summary>
@@ -47,7 +55,7 @@ internal static class RealtimeTicks
             return $"PostgreSQL ({host}) does not run on this machine";
         }
 
-        return TrySet(connection.ProcessID, SchedFifo, FifoPriority);
+        return TrySet(connection.ProcessID, SchedFifo | SchedResetOnFork, FifoPriority);
     }
 
     /// <summary>The backend raised by <see cref="TryRaiseBackend"/> back to the ordinary policy.</summary>
