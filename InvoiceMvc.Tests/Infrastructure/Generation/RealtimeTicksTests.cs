@@ -45,6 +45,8 @@ public sealed class RealtimeTicksTests
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM generation_runs WHERE status = 1") == 0,
             TimeSpan.FromSeconds(60), "the run ended");
         await Eventually.TrueAsync(() => Task.FromResult(Policy($"/proc/{backend}/sched") == SchedOther), TimeSpan.FromSeconds(10), "the backend is back at the ordinary policy");
+        // Nothing raised outlives the run: the tick thread ends, and no thread it started was raised with it.
+        await Eventually.TrueAsync(() => Task.FromResult(Threads().TrueForAll(t => t.Policy == SchedOther)), TimeSpan.FromSeconds(10), "no thread of the process runs real-time");
     }
 
     /// <summary>
