@@ -7,8 +7,11 @@ to every stream, each carrying its publication time: the least any server does f
 and its reniced generator), the load client to core 1. Per case: rows/s per viewer
 (mean and 1st percentile), server CPU-seconds per 1,000 delivered rows (/proc), RSS per viewer,
 stats latency p50/p99, errors, and in the live case the invoices generated in the window and the
-run's worst deviation from its drift-free schedule. Written to docs/benchmarks.md."""
-import datetime, json, os, re, resource, subprocess, sys, time
+run's worst deviation from its drift-free schedule. Written to docs/benchmarks.md.
+    python3 scripts/bench_stream.py [N ...] [--receive-on-client-core]
+With --receive-on-client-core, loopback's receiving side of TCP runs on the client's core, as a second
+machine would take it (receive_on_client_core), and the figures go to a block of their own."""
+import contextlib, datetime, json, os, re, resource, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_explorer as bx  # its HTTP client (sign-in, START) and psql helper, pointed at this benchmark's servers below
 
@@ -56,6 +59,25 @@ def start_web(env):
     """The web process alone (the default queue: no generation), on core 0."""
     return subprocess.Popen(["taskset", "-c", "0", "dotnet", bx.DLL], cwd=os.path.join(ROOT, "InvoiceMvc.Web"), env=dict(env, Hangfire__Queues="default"),
                             stdout=open(os.path.join(DATA, "app.log"), "ab"), stderr=subprocess.STDOUT)
+
+
+@contextlib.contextmanager
+def receive_on_client_core(enabled):
+    """With enabled, loopback's receiving side of TCP runs on the load client's core 1 (RPS on lo, with a
+    backlog deep enough for a fan-out to 20,000 sockets), as a second machine would take it; put back after."""
+    settings = {"/sys/class/net/lo/queues/rx-0/rps_cpus": "2", "/proc/sys/net/core/netdev_max_backlog": "65536"}
+    before = {}
+    try:
+        for path, value in settings.items() if enabled else ():
+            with open(path) as f:
+                before[path] = f.read().strip()
+            with open(path, "w") as f:
+                f.write(value)
+        yield
+    finally:
+        for path, value in before.items():
+            with open(path, "w") as f:
+                f.write(value)
 
 
 def viewers(url):
@@ -125,44 +147,47 @@ def prepare():
 
 
 def main():
-    counts = [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]
+    counts = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [1000, 5000, 10000]
+    steer = "--receive-on-client-core" in sys.argv
     pg = prepare()
     results = []
     try:
-        bare = subprocess.Popen(["taskset", "-c", "0", "dotnet", TOOL, "bare", "--port", BARE_PORT], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        for n in counts:
-            app, generator, client = start_app(5, WINDOW + WARMUP + 60)
-            log(f"{n:,} viewers, backlog: product")
-            product = load(f"http://127.0.0.1:{HTTP_PORT}/events?after=0", n, app.pid)
-            log(f"  {json.dumps(product)}")
-            log(f"{n:,} viewers, backlog: bare writer")
-            reference = load(f"http://127.0.0.1:{BARE_PORT}/events", n, bare.pid)
-            log(f"  {json.dumps(reference)}")
-            log(f"{n:,} viewers, live run at 5/s")
-            newest = int(bx.psql("SELECT coalesce(max(id), 0) FROM invoices"))
-            client.start_run()
-            run_id = int(bx.psql("SELECT max(id) FROM generation_runs"))
-            live = load(f"http://127.0.0.1:{HTTP_PORT}/events?after={newest}", n, app.pid, pg)
-            made = int(bx.psql(f"SELECT count(*) FROM invoices WHERE id > {newest}"))
-            deviation = f"{bx.schedule_deviation(run_id)} ms, {late_ticks(run_id)} over 50 ms"
-            log(f"  {json.dumps(live)}; {made} invoices generated, worst deviation {deviation}")
-            token = client.token("/")
-            client.post("/generation/stop", {"__RequestVerificationToken": token}, {"Accept": "application/json", "RequestVerificationToken": token})
-            stop_app(app, generator)
-            log(f"{n:,} viewers, live: bare writer (stats published 5/s)")
-            bare_live = load(f"http://127.0.0.1:{BARE_PORT}/live", n, bare.pid)
-            log(f"  {json.dumps(bare_live)}")
-            results.append((n, product, reference, live, bare_live, made, deviation))
-        bare.terminate(); bare.wait()
+        with receive_on_client_core(steer):
+            bare = subprocess.Popen(["taskset", "-c", "0", "dotnet", TOOL, "bare", "--port", BARE_PORT], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            for n in counts:
+                app, generator, client = start_app(5, WINDOW + WARMUP + 60)
+                log(f"{n:,} viewers, backlog: product")
+                product = load(f"http://127.0.0.1:{HTTP_PORT}/events?after=0", n, app.pid)
+                log(f"  {json.dumps(product)}")
+                log(f"{n:,} viewers, backlog: bare writer")
+                reference = load(f"http://127.0.0.1:{BARE_PORT}/events", n, bare.pid)
+                log(f"  {json.dumps(reference)}")
+                log(f"{n:,} viewers, live run at 5/s")
+                newest = int(bx.psql("SELECT coalesce(max(id), 0) FROM invoices"))
+                client.start_run()
+                run_id = int(bx.psql("SELECT max(id) FROM generation_runs"))
+                live = load(f"http://127.0.0.1:{HTTP_PORT}/events?after={newest}", n, app.pid, pg)
+                made = int(bx.psql(f"SELECT count(*) FROM invoices WHERE id > {newest}"))
+                deviation = f"{bx.schedule_deviation(run_id)} ms, {late_ticks(run_id)} over 50 ms"
+                log(f"  {json.dumps(live)}; {made} invoices generated, worst deviation {deviation}")
+                token = client.token("/")
+                client.post("/generation/stop", {"__RequestVerificationToken": token}, {"Accept": "application/json", "RequestVerificationToken": token})
+                stop_app(app, generator)
+                log(f"{n:,} viewers, live: bare writer (stats published 5/s)")
+                bare_live = load(f"http://127.0.0.1:{BARE_PORT}/live", n, bare.pid)
+                log(f"  {json.dumps(bare_live)}")
+                results.append((n, product, reference, live, bare_live, made, deviation))
+            bare.terminate(); bare.wait()
     finally:
         subprocess.run([os.path.join(ROOT, "scripts", "services.sh"), "down", NAME], capture_output=True)
-    write_doc(results)
+    write_doc(results, steer)
 
 
-def write_doc(results):
+def write_doc(results, steer):
+    steered = "; loopback's receiving side of TCP on core 1 as well (--receive-on-client-core)" if steer else ""
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores; servers on core 0 (the product as "
-             f"scripts/run.sh starts it: a web process and its generator, reniced), the load client on core 1 (taskset); {WARMUP} s to settle, then a {WINDOW} s window.", "",
+             f"scripts/run.sh starts it: a web process and its generator, reniced), the load client on core 1 (taskset){steered}; {WARMUP} s to settle, then a {WINDOW} s window.", "",
              "| viewers | rows/s per viewer, product mean (p1) | bare mean (p1) | CPU-s per 1,000 rows, product / bare | RSS per viewer, product / bare | errors product / bare | live: CPU-s per 1,000 rows, product / bare | live: stats p50 / p99 ms, product (bare) | live: invoices from START to the window's end (5/s), worst deviation, ticks over 50 ms |",
              "|---|---|---|---|---|---|---|---|---|"]
     for n, p, b, live, bare_live, made, dev in results:
@@ -171,7 +196,10 @@ def write_doc(results):
                      f"{per_1000(p):.3f} / {per_1000(b):.3f} ({per_1000(p) / per_1000(b):.1f}x) | {rss(p):.0f} / {rss(b):.0f} KB | "
                      f"{sum(p['errors'].values())} / {sum(b['errors'].values())} | "
                      f"{per_1000(live):.3f} / {per_1000(bare_live):.3f} ({per_1000(live) / per_1000(bare_live):.1f}x) | {live['stats_latency_ms_p50']:.0f} / {live['stats_latency_ms_p99']:.0f} ({bare_live['stats_latency_ms_p50']:.0f} / {bare_live['stats_latency_ms_p99']:.0f}) | {made} in {WARMUP + live['window_seconds'] + live['connect_seconds']:.0f} s, {dev} |")
-    bx.write_results("stream", "The stream at scale (scripts/bench-stream.sh)", lines)
+    if steer:
+        bx.write_results("stream-receive-on-client", "The stream with the receiving side of TCP on the client's core (bench_stream.py --receive-on-client-core)", lines)
+    else:
+        bx.write_results("stream", "The stream at scale (scripts/bench-stream.sh)", lines)
 
 
 if __name__ == "__main__":
