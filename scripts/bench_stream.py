@@ -34,6 +34,8 @@ def app_env(rate, seconds):
     e.update({"Generation__RatePerSecond": str(rate), "Generation__DurationSeconds": str(seconds),
               "RateLimits__StreamsPerClient": "100000", "RateLimits__StreamsPerInstance": "100000",
               "ServerLimits__MaxConcurrentConnections": "100000", "DOTNET_GCHeapAffinitizeMask": "1"})
+    # A setting to try on the product alone, e.g. BENCH_PRODUCT_ENV="DOTNET_GCConserveMemory=5".
+    e.update(pair.split("=", 1) for pair in os.environ.get("BENCH_PRODUCT_ENV", "").split())
     return e
 
 
